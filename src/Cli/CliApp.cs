@@ -1,0 +1,140 @@
+using System.CommandLine;
+using PhaseFlow.Cli.Problems;
+using PhaseFlow.Cli.Validation;
+using PhaseFlow.Core;
+using Spectre.Console;
+
+namespace PhaseFlow.Cli;
+
+/// <summary>Exit codes of the <c>phaseflow</c> command.</summary>
+public static class ExitCodes
+{
+    /// <summary>Success.</summary>
+    public const int Ok = 0;
+
+    /// <summary><c>validate</c>: at least one check failed.</summary>
+    public const int ValidationFailed = 1;
+
+    /// <summary>Bad input (command line, problem file) or a run that diverged or could not finish.</summary>
+    public const int InputError = 2;
+
+    /// <summary>An unexpected internal error (a bug: please report it).</summary>
+    public const int InternalError = 70;
+
+    /// <summary>Cancelled by the user.</summary>
+    public const int Cancelled = 130;
+}
+
+/// <summary>The <c>phaseflow</c> command line, callable in-process (tests pass their own writers).</summary>
+public static class CliApp
+{
+    /// <summary>Parses <paramref name="args"/>, runs the command and returns its exit code. Errors are printed as one
+    /// message on <paramref name="error"/>, never as a stack trace.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var root = new RootCommand("PhaseFlow: learning dynamics of phase retrieval under anisotropic data — direct simulation, " +
+                                   "summary-statistic hierarchies, Volterra reductions and invariant manifolds, each checked against the others.");
+        root.Subcommands.Add(BuildRun(output, error, cancellationToken));
+        root.Subcommands.Add(BuildValidate(output, error, cancellationToken));
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var e in parsed.Errors) error.WriteLine($"error: {e.Message}");
+            error.WriteLine("Try 'phaseflow --help'.");
+            return ExitCodes.InputError;
+        }
+        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+    }
+
+    private static Command BuildRun(TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var problem = new Argument<string>("problem") { Description = "Problem file (JSON; schema in docs/problem-files.md)." };
+        var outDir = new Option<string>("--out") { Description = "Output folder for trajectory.csv and summary.json.", Required = true };
+        var progress = new Option<bool>("--progress") { Description = "Show a progress bar on standard error." };
+        var command = new Command("run", "Solve one problem file; write DIR/trajectory.csv and DIR/summary.json atomically.")
+        {
+            problem, outDir, progress,
+        };
+        command.SetAction(parse => Guarded(error, () =>
+        {
+            string path = parse.GetValue(problem)!, dir = parse.GetValue(outDir)!;
+            SimulationResult result;
+            if (parse.GetValue(progress))
+            {
+                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });
+                result = null!;
+                console.Progress().Start(ctx =>
+                {
+                    var task = ctx.AddTask("solving", maxValue: 1);
+                    result = RunCommand.Execute(path, dir, new SyncProgress<SimulationProgress>(p => task.Value = p.Fraction), ct);
+                    task.Value = 1;
+                });
+            }
+            else result = RunCommand.Execute(path, dir, null, ct);
+            output.WriteLine($"{result.Statistics.Method}: {result.Trajectory.Samples.Count} samples, {result.Statistics.Steps} steps, " +
+                             $"{result.WallTime.TotalSeconds:F3} s; wrote {Path.Combine(dir, "trajectory.csv")} and {Path.Combine(dir, "summary.json")}");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command BuildValidate(TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var full = new Option<bool>("--full") { Description = "Run the larger sizes (minutes instead of seconds)." };
+        var outFile = new Option<string?>("--out") { Description = "Also write the table to this file (.json for JSON, otherwise Markdown)." };
+        var command = new Command("validate", "Run every consistency check of the project and print a Markdown table; exit 1 if any fails.")
+        {
+            full, outFile,
+        };
+        command.SetAction(parse => Guarded(error, () =>
+        {
+            var results = ValidationSuite.RunAll(parse.GetValue(full), r => error.WriteLine($"{(r.Pass ? "pass" : "FAIL")}  {r.Check}"), ct);
+            string markdown = ValidationSuite.ToMarkdown(results);
+            output.Write(markdown);
+            if (parse.GetValue(outFile) is { } file)
+                AtomicFile.WriteText(file, file.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? ValidationSuite.ToJson(results) : markdown);
+            return results.All(r => r.Pass) ? ExitCodes.Ok : ExitCodes.ValidationFailed;
+        }));
+        return command;
+    }
+
+    /// <summary>Maps every expected failure to a one-line message and exit code 2.</summary>
+    private static int Guarded(TextWriter error, Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (InputException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ExitCodes.InputError;
+        }
+        catch (InvalidParameterException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ExitCodes.InputError;
+        }
+        catch (SimulationFailedException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ExitCodes.InputError;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"error: cannot write output: {e.Message}");
+            return ExitCodes.InputError;
+        }
+        catch (OperationCanceledException)
+        {
+            error.WriteLine("cancelled");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("PHASEFLOW_DEBUG") is null)
+        {
+            error.WriteLine($"internal error ({e.GetType().Name}): {e.Message}. Please report it; set PHASEFLOW_DEBUG=1 for the stack trace.");
+            return ExitCodes.InternalError;
+        }
+    }
+}

@@ -1,0 +1,277 @@
+using System.Text.Json;
+using PhaseFlow.Core;
+
+namespace PhaseFlow.Cli.Problems;
+
+/// <summary>A problem file, read, validated and built into the objects that solve it. The schema is documented in
+/// docs/problem-files.md; every value is checked with a message naming its field, unknown keys are errors.</summary>
+public sealed class ProblemFile
+{
+    private static readonly JsonDocumentOptions ParseOptions = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = false,
+        MaxDepth = 16,
+    };
+
+    private ProblemFile(Spectrum spectrum, double[] teacher, double[] init, IDirectSimulator simulator, string dynamicsKind,
+        string methodKind, double horizon, OutputSchedule output)
+    {
+        Spectrum = spectrum;
+        Model = new PhaseRetrievalModel(spectrum, teacher);
+        Problem = new PhaseRetrievalProblem(Model, init, horizon);
+        Simulator = simulator;
+        DynamicsKind = dynamicsKind;
+        MethodKind = methodKind;
+        Output = output;
+    }
+
+    /// <summary>The spectrum.</summary>
+    public Spectrum Spectrum { get; }
+
+    /// <summary>Model with its teacher.</summary>
+    public PhaseRetrievalModel Model { get; }
+
+    /// <summary>Model, initial weights and horizon.</summary>
+    public PhaseRetrievalProblem Problem { get; }
+
+    /// <summary>The simulator chosen by dynamics and method.</summary>
+    public IDirectSimulator Simulator { get; }
+
+    /// <summary>"gf", "gd" or "sgd".</summary>
+    public string DynamicsKind { get; }
+
+    /// <summary>"direct" (later issues add reductions).</summary>
+    public string MethodKind { get; }
+
+    /// <summary>Output schedule.</summary>
+    public OutputSchedule Output { get; }
+
+    /// <summary>Reads a problem file from disk.</summary>
+    /// <exception cref="InputException">The file is missing, malformed or invalid.</exception>
+    public static ProblemFile Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new InputException($"cannot read problem file '{path}': {e.Message}");
+        }
+        return Parse(text, Path.GetFileName(path));
+    }
+
+    /// <summary>Parses problem-file text; <paramref name="source"/> names it in messages.</summary>
+    /// <exception cref="InputException">Malformed JSON (with line and column) or an invalid value (with its field).</exception>
+    public static ProblemFile Parse(string text, string source = "problem")
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(text, ParseOptions);
+        }
+        catch (JsonException e)
+        {
+            long line = (e.LineNumber ?? 0) + 1, column = (e.BytePositionInLine ?? 0) + 1;
+            string reason = e.Message.Split(" LineNumber:", 2)[0].Split(" Path:", 2)[0].TrimEnd('.', ' ');
+            throw new InputException($"{source}: malformed JSON at line {line}, column {column}: {reason}");
+        }
+        using (doc)
+        {
+            try
+            {
+                return Build(new JsonObjectReader(doc.RootElement, ""));
+            }
+            catch (InputException e)
+            {
+                throw new InputException($"{source}: {e.Message}");
+            }
+        }
+    }
+
+    private static ProblemFile Build(JsonObjectReader root)
+    {
+        var spectrum = ReadSpectrum(root.RequireObject("spectrum"));
+        var teacher = ReadTeacher(root.RequireObject("teacher"), spectrum);
+        var init = ReadInit(root.RequireObject("init"), spectrum.Dimension);
+        var tolerance = root.Object("tolerance");
+        double rtol = 1e-6, atol = 1e-9;
+        if (tolerance is not null)
+        {
+            rtol = tolerance.Double("rtol", rtol);
+            atol = tolerance.Double("atol", atol);
+            if (!(rtol > 0 && rtol < 1)) throw JsonObjectReader.Error(tolerance.Child("rtol"), "in (0, 1)", JsonObjectReader.F(rtol), mustBe: true);
+            if (!(atol >= 0)) throw JsonObjectReader.Error(tolerance.Child("atol"), ">= 0", JsonObjectReader.F(atol), mustBe: true);
+            tolerance.Finish();
+        }
+        var dynamics = root.RequireObject("dynamics");
+        string dynamicsKind = dynamics.Kind("gf", "gd", "sgd");
+        IDirectSimulator simulator = dynamicsKind switch
+        {
+            "gf" => dynamics.Build(() => new PopulationGradientFlow(rtol, atol)),
+            "gd" => ReadGd(dynamics),
+            _ => ReadSgd(dynamics),
+        };
+        dynamics.Finish();
+
+        var method = root.Object("method");
+        string methodKind = "direct";
+        if (method is not null)
+        {
+            methodKind = method.Kind("direct");
+            method.Finish();
+        }
+
+        double horizon = root.Double("horizon");
+        bool discrete = simulator.Unit == TimeUnit.Steps;
+        if (discrete)
+        {
+            if (!(horizon >= 1 && horizon <= 1L << 50) || horizon != Math.Floor(horizon))
+                throw JsonObjectReader.Error("horizon", "a whole number of steps in [1, 2^50] for " + dynamicsKind, JsonObjectReader.F(horizon), mustBe: true);
+        }
+        else if (!(horizon > 0 && horizon <= 1e300))
+            throw JsonObjectReader.Error("horizon", "a time in (0, 1e300]", JsonObjectReader.F(horizon), mustBe: true);
+
+        var output = ReadOutput(root.Object("output"), horizon, discrete);
+        root.String("name", null);
+        root.Finish();
+        return new ProblemFile(spectrum, teacher, init, simulator, dynamicsKind, methodKind, horizon, output);
+    }
+
+    private static Spectrum ReadSpectrum(JsonObjectReader r)
+    {
+        string kind = r.Kind("powerlaw", "isotropic", "spiked", "values");
+        Spectrum result = kind switch
+        {
+            "powerlaw" => ReadPowerLaw(r),
+            "isotropic" => ReadIsotropic(r),
+            "spiked" => ReadSpiked(r),
+            _ => ReadValues(r),
+        };
+        r.Finish();
+        return result;
+
+        static Spectrum ReadPowerLaw(JsonObjectReader r)
+        {
+            double a = r.Double("a");
+            int d = r.Int("d", 1, Spectrum.MaxDimension);
+            return r.Build(() => Spectrum.PowerLaw(d, a));
+        }
+        static Spectrum ReadIsotropic(JsonObjectReader r)
+        {
+            int d = r.Int("d", 1, Spectrum.MaxDimension);
+            double lambda = r.Double("lambda");
+            return r.Build(() => Spectrum.Isotropic(d, lambda));
+        }
+        static Spectrum ReadSpiked(JsonObjectReader r)
+        {
+            int d = r.Int("d", 3, Spectrum.MaxDimension);
+            double signal = r.Double("signal"), spike = r.Double("spike"), bulk = r.Double("bulk");
+            return r.Build(() => Spectrum.Spiked(d, signal, spike, bulk));
+        }
+        static Spectrum ReadValues(JsonObjectReader r)
+        {
+            var values = r.Doubles("values");
+            return r.Build(() => Spectrum.FromValues(values));
+        }
+    }
+
+    private static double[] ReadTeacher(JsonObjectReader r, Spectrum spectrum)
+    {
+        string kind = r.Kind("gaussian", "values");
+        double[] teacher;
+        if (kind == "gaussian")
+        {
+            int seed = r.Int("seed", 0, int.MaxValue, 1);
+            string norm = r.String("normalization", "unitQ")!;
+            var normalization = norm switch
+            {
+                "unitQ" => TeacherNormalization.UnitQ,
+                "normd" => TeacherNormalization.NormD,
+                _ => throw new InputException($"{r.Child("normalization")} must be \"unitQ\" or \"normd\", got \"{norm}\""),
+            };
+            teacher = r.Build(() => Teacher.Gaussian(spectrum, seed, normalization));
+        }
+        else
+        {
+            var values = r.Doubles("values");
+            teacher = r.Build(() => Teacher.FromValues(spectrum, values));
+        }
+        r.Finish();
+        return teacher;
+    }
+
+    private static double[] ReadInit(JsonObjectReader r, int d)
+    {
+        string kind = r.Kind("sphere", "gaussian", "values");
+        double[] init;
+        if (kind == "sphere")
+        {
+            int seed = r.Int("seed", 0, int.MaxValue, 2);
+            double radius = r.Double("radius", 1);
+            init = r.Build(() => Initialization.Sphere(d, seed, radius));
+        }
+        else if (kind == "gaussian")
+        {
+            int seed = r.Int("seed", 0, int.MaxValue, 2);
+            init = r.Build(() => Initialization.Gaussian(d, seed));
+        }
+        else
+        {
+            var values = r.Doubles("values");
+            init = r.Build(() => Initialization.FromValues(d, values));
+        }
+        r.Finish();
+        return init;
+    }
+
+    private static PopulationGradientDescent ReadGd(JsonObjectReader r)
+    {
+        double eta = r.Double("eta");
+        return r.Build(() => new PopulationGradientDescent(eta));
+    }
+
+    private static OnlineSgd ReadSgd(JsonObjectReader r)
+    {
+        double eta = r.Double("eta");
+        double noise = r.Double("noise", 0);
+        int batch = r.Int("batch", 1, 1 << 20, 1);
+        int seed = r.Int("seed", 0, int.MaxValue, 3);
+        return r.Build(() => new OnlineSgd(eta, noise, batch, seed));
+    }
+
+    private static OutputSchedule ReadOutput(JsonObjectReader? r, double horizon, bool discrete)
+    {
+        if (r is null)
+        {
+            double from = discrete ? 1 : Math.Min(0.01, horizon / 1e4);
+            return horizon > from ? OutputSchedule.LogSpaced(60, from, includeInitial: true) : OutputSchedule.At(0, horizon);
+        }
+        OutputSchedule schedule;
+        if (r.Has("times") && r.Has("logSpaced")) throw new InputException($"{r.Path} takes either \"times\" or \"logSpaced\", not both");
+        if (r.Has("times"))
+        {
+            var times = r.Doubles("times");
+            schedule = OutputSchedule.At(times);
+        }
+        else if (r.Has("logSpaced"))
+        {
+            int count = r.Int("logSpaced", 2, 1_000_000);
+            double from = r.Double("from", discrete ? 1 : 0.01);
+            bool includeInitial = false;
+            if (r.Get("includeInitial") is { } inc)
+            {
+                if (inc.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                    throw JsonObjectReader.Error(r.Child("includeInitial"), "must be true or false", JsonObjectReader.Describe(inc));
+                includeInitial = inc.GetBoolean();
+            }
+            schedule = OutputSchedule.LogSpaced(count, from, includeInitial);
+        }
+        else throw new InputException($"{r.Path} needs \"times\" or \"logSpaced\"");
+        r.Finish();
+        r.Build(() => schedule.Resolve(horizon, discrete));
+        return schedule;
+    }
+}

@@ -1,0 +1,246 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace PhaseFlow.Core;
+
+/// <summary>One direct-simulation problem: the model, the initial weights and the horizon
+/// (time for flows, number of steps for discrete dynamics).</summary>
+public sealed class PhaseRetrievalProblem
+{
+    private readonly double[] _initial;
+
+    /// <summary>Creates the problem; <paramref name="initialWeights"/> is copied.</summary>
+    public PhaseRetrievalProblem(PhaseRetrievalModel model, ReadOnlySpan<double> initialWeights, double horizon)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Model = model;
+        _initial = Initialization.FromValues(model.Dimension, initialWeights);
+        Guard.Positive(horizon, "horizon");
+        Horizon = horizon;
+    }
+
+    /// <summary>The model.</summary>
+    public PhaseRetrievalModel Model { get; }
+
+    /// <summary>w(0).</summary>
+    public ReadOnlySpan<double> InitialWeights => _initial;
+
+    /// <summary>Final time (flows) or number of steps (discrete dynamics).</summary>
+    public double Horizon { get; }
+}
+
+/// <summary>What a simulator records and how it reports. Immutable.</summary>
+public sealed record SimulationOptions
+{
+    /// <summary>When samples are recorded. Default: 60 log-spaced times from 0.01 (flows) — discrete dynamics round to steps.</summary>
+    public OutputSchedule Output { get; init; } = OutputSchedule.LogSpaced(60, 0.01);
+
+    /// <summary>Extra columns recorded with every sample.</summary>
+    public IReadOnlyList<TrajectoryColumn> ExtraColumns { get; init; } = [];
+
+    /// <summary>Optional observer called with every sample and the weights it came from.</summary>
+    public ITrajectoryObserver? Observer { get; init; }
+
+    /// <summary>The escape marker is the first time |u| ≥ EscapeThreshold · s*. Default 0.5; in (0, 1).</summary>
+    public double EscapeThreshold { get; init; } = 0.5;
+}
+
+/// <summary>Progress of a running simulation.</summary>
+/// <param name="T">Time or step reached.</param>
+/// <param name="Horizon">Final time or step.</param>
+/// <param name="Steps">Steps taken.</param>
+public readonly record struct SimulationProgress(double T, double Horizon, long Steps)
+{
+    /// <summary>Fraction done, in [0, 1].</summary>
+    public double Fraction => Math.Clamp(T / Horizon, 0, 1);
+}
+
+/// <summary>Phase markers detected while a run went on (null when not reached).</summary>
+/// <param name="EscapeTime">First time |u| ≥ threshold · s* (end of the escape phase, T_1).</param>
+/// <param name="EscapeThreshold">The threshold used, relative to s*.</param>
+/// <param name="CriticalCrossingTime">First time s ≥ s*/3, where the drift 1 − 3s/s* changes sign.</param>
+/// <param name="MaxS">Largest s seen at the recorded steps.</param>
+public sealed record PhaseMarkers(double? EscapeTime, double EscapeThreshold, double? CriticalCrossingTime, double MaxS);
+
+/// <summary>Work counters of a simulation.</summary>
+/// <param name="Method">Name of the method (e.g. "population GD", or the ODE integrator).</param>
+/// <param name="Steps">Steps taken (accepted steps for adaptive integrators).</param>
+/// <param name="RejectedSteps">Rejected steps (adaptive integrators).</param>
+/// <param name="FunctionEvaluations">Gradient or right-hand-side evaluations.</param>
+public sealed record SimulationStatistics(string Method, long Steps, long RejectedSteps, long FunctionEvaluations);
+
+/// <summary>The outcome of a direct simulation.</summary>
+public sealed class SimulationResult
+{
+    /// <summary>Creates a result.</summary>
+    public SimulationResult(Trajectory trajectory, double[] finalWeights, PhaseMarkers markers, SimulationStatistics statistics, TimeSpan wallTime)
+    {
+        Trajectory = trajectory;
+        FinalWeights = finalWeights;
+        Markers = markers;
+        Statistics = statistics;
+        WallTime = wallTime;
+    }
+
+    /// <summary>Recorded samples.</summary>
+    public Trajectory Trajectory { get; }
+
+    /// <summary>w at the horizon.</summary>
+    public IReadOnlyList<double> FinalWeights { get; }
+
+    /// <summary>Phase markers.</summary>
+    public PhaseMarkers Markers { get; }
+
+    /// <summary>Work counters.</summary>
+    public SimulationStatistics Statistics { get; }
+
+    /// <summary>Wall-clock duration of the run.</summary>
+    public TimeSpan WallTime { get; }
+}
+
+/// <summary>Why a simulation stopped early.</summary>
+public enum SimulationFailure
+{
+    /// <summary>Values overflowed or became NaN.</summary>
+    Diverged,
+
+    /// <summary>The integrator hit its step limit (the problem is too stiff or too long for it).</summary>
+    StepLimit,
+
+    /// <summary>The integrator's step size collapsed.</summary>
+    StepSizeTooSmall,
+}
+
+/// <summary>A simulation stopped before its horizon; says where (step and time) and carries what was recorded.</summary>
+public sealed class SimulationFailedException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public SimulationFailedException(SimulationFailure failure, string message, double time, long? step, Trajectory partial, Exception? inner = null)
+        : base(message, inner)
+    {
+        Failure = failure;
+        Time = time;
+        Step = step;
+        Partial = partial;
+    }
+
+    /// <summary>Why.</summary>
+    public SimulationFailure Failure { get; }
+
+    /// <summary>Time (continuous) at which it happened: η·k for discrete dynamics.</summary>
+    public double Time { get; }
+
+    /// <summary>Step index for discrete dynamics.</summary>
+    public long? Step { get; }
+
+    /// <summary>The samples recorded before the failure.</summary>
+    public Trajectory Partial { get; }
+}
+
+/// <summary>A direct simulator of the d-dimensional dynamics.</summary>
+public interface IDirectSimulator
+{
+    /// <summary>Name for reports.</summary>
+    string Name { get; }
+
+    /// <summary>Unit of the horizon and of the recorded times.</summary>
+    TimeUnit Unit { get; }
+
+    /// <summary>Runs the dynamics to the horizon.</summary>
+    /// <exception cref="SimulationFailedException">The run diverged or could not finish; says where.</exception>
+    /// <exception cref="InvalidParameterException">The problem or the options are invalid for this simulator.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    SimulationResult Solve(PhaseRetrievalProblem problem, SimulationOptions options, IProgress<SimulationProgress>? progress = null,
+        CancellationToken cancellationToken = default);
+}
+
+/// <summary>Shared bookkeeping of the simulators: samples, markers, progress throttling.</summary>
+internal sealed class RunRecorder
+{
+    private static readonly long ProgressInterval = Stopwatch.Frequency / 10;
+    private readonly PhaseRetrievalModel _model;
+    private readonly SimulationOptions _options;
+    private readonly IProgress<SimulationProgress>? _progress;
+    private readonly List<TrajectorySample> _samples = [];
+    private readonly double _escapeLevel, _crossingLevel;
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private long _lastReport;
+    private double _maxS;
+
+    public RunRecorder(PhaseRetrievalModel model, SimulationOptions options, IProgress<SimulationProgress>? progress, TimeUnit unit, double stepSize)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!(options.EscapeThreshold > 0 && options.EscapeThreshold < 1))
+            throw new InvalidParameterException("EscapeThreshold", "in (0, 1)", InvalidParameterException.Format(options.EscapeThreshold));
+        foreach (var c in options.ExtraColumns)
+            if (Core.Trajectory.BaseColumns.Contains(c.Name) || string.IsNullOrWhiteSpace(c.Name) || c.Name.Any(ch => ch is ',' or '\n' or '"'))
+                throw new InvalidParameterException("ExtraColumns", "named with no comma, quote or newline and not t, s, u, mse or loss", c.Name);
+        _model = model;
+        _options = options;
+        _progress = progress;
+        Unit = unit;
+        StepSize = stepSize;
+        _escapeLevel = options.EscapeThreshold * Math.Abs(model.SStar);
+        _crossingLevel = model.SStar / 3;
+        _lastReport = _started;
+    }
+
+    public TimeUnit Unit { get; }
+    public double StepSize { get; }
+    public double? EscapeTime { get; private set; }
+    public double? CrossingTime { get; private set; }
+
+    public bool NeedsEscape => EscapeTime is null;
+    public bool NeedsCrossing => CrossingTime is null;
+    public double EscapeLevel => _escapeLevel;
+    public double CrossingLevel => _crossingLevel;
+
+    /// <summary>Marks the first time each threshold is reached (discrete dynamics: the first step at which it holds).</summary>
+    public void Track(double t, double s, double u)
+    {
+        if (s > _maxS) _maxS = s;
+        if (EscapeTime is null && Math.Abs(u) >= _escapeLevel) EscapeTime = t;
+        if (CrossingTime is null && s >= _crossingLevel) CrossingTime = t;
+    }
+
+    /// <summary>Sets markers located more precisely by the caller (e.g. on a dense output).</summary>
+    public void SetMarkers(double? escape, double? crossing)
+    {
+        EscapeTime ??= escape;
+        CrossingTime ??= crossing;
+    }
+
+    public void Record(double t, ReadOnlySpan<double> w)
+    {
+        var st = _model.Statistics(w);
+        var extras = new double[_options.ExtraColumns.Count];
+        for (int i = 0; i < extras.Length; i++) extras[i] = _options.ExtraColumns[i].Function(w);
+        var sample = new TrajectorySample(t, st.S, st.U, _model.Mse(w), _model.Loss(st), extras);
+        _samples.Add(sample);
+        _maxS = Math.Max(_maxS, st.S);
+        _options.Observer?.OnSample(sample, w);
+    }
+
+    public void Report(double t, double horizon, long steps, bool force = false)
+    {
+        if (_progress is null) return;
+        long now = Stopwatch.GetTimestamp();
+        if (!force && now - _lastReport < ProgressInterval) return;
+        _lastReport = now;
+        _progress.Report(new SimulationProgress(t, horizon, steps));
+    }
+
+    public Trajectory BuildTrajectory() =>
+        new(_samples.ToArray(), _options.ExtraColumns.Select(c => c.Name).ToArray(), Unit, StepSize);
+
+    public PhaseMarkers Markers() => new(EscapeTime, _options.EscapeThreshold, CrossingTime, _maxS);
+
+    public SimulationResult Result(double[] w, SimulationStatistics stats) =>
+        new(BuildTrajectory(), w, Markers(), stats, Stopwatch.GetElapsedTime(_started));
+
+    public SimulationFailedException Diverged(string method, long step, double time) =>
+        new(SimulationFailure.Diverged,
+            $"{method} diverged at step {step.ToString(CultureInfo.InvariantCulture)} (t = {time.ToString("G6", CultureInfo.InvariantCulture)}): " +
+            "values overflowed or became NaN; reduce the step size.",
+            time, step, BuildTrajectory());
+}

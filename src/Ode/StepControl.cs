@@ -1,0 +1,69 @@
+namespace PhaseFlow.Ode;
+
+/// <summary>Weighted RMS error norm of Hairer and Wanner: scale_i = atol_i + rtol·max(|y0_i|, |y1_i|).</summary>
+internal sealed class ErrorNorm
+{
+    private readonly double _rtol;
+    private readonly double _atol;
+    private readonly double[]? _atols;
+
+    public ErrorNorm(OdeOptions options)
+    {
+        _rtol = options.RelativeTolerance;
+        _atol = options.AbsoluteTolerance;
+        _atols = options.AbsoluteTolerances?.ToArray();
+    }
+
+    public double Scale(int i, double y0, double y1) =>
+        (_atols is null ? _atol : _atols[i]) + _rtol * Math.Max(Math.Abs(y0), Math.Abs(y1));
+
+    /// <summary>RMS of err_i / scale_i; NaN when anything is not finite.</summary>
+    public double Norm(ReadOnlySpan<double> err, ReadOnlySpan<double> y0, ReadOnlySpan<double> y1)
+    {
+        double sum = 0;
+        for (int i = 0; i < err.Length; i++)
+        {
+            double scale = Scale(i, y0[i], y1[i]);
+            double r = scale > 0 ? err[i] / scale : (err[i] == 0 ? 0 : double.PositiveInfinity);
+            sum += r * r;
+        }
+        double norm = Math.Sqrt(sum / err.Length);
+        return double.IsFinite(norm) ? norm : double.NaN;
+    }
+}
+
+/// <summary>Proportional–integral step-size controller (Hairer's DOPRI5 settings by default).</summary>
+internal sealed class PiController
+{
+    private readonly double _expo1;
+    private readonly double _beta;
+    private const double Safety = 0.9;
+    private const double MaxShrink = 5.0;   // h_new ≥ h / 5
+    private const double MaxGrowth = 10.0;  // h_new ≤ 10 h
+    private double _previousError = 1e-4;
+
+    /// <param name="errorOrder">min(order, embedded order) + 1: the exponent base of the local error.</param>
+    /// <param name="beta">Integral gain (0.04 for DOPRI5; 0 gives the plain I controller).</param>
+    public PiController(int errorOrder, double beta = 0.04)
+    {
+        _beta = beta;
+        _expo1 = 1.0 / errorOrder - 0.75 * beta;
+    }
+
+    /// <summary>Factor for the next step after an accepted step with normalised error <paramref name="err"/> ≤ 1.</summary>
+    public double Accept(double err)
+    {
+        double fac11 = Math.Pow(Math.Max(err, 1e-300), _expo1);
+        double fac = fac11 / Math.Pow(_previousError, _beta) / Safety;
+        _previousError = Math.Max(err, 1e-4);
+        return 1.0 / Math.Clamp(fac, 1.0 / MaxGrowth, MaxShrink);
+    }
+
+    /// <summary>Factor for retrying a rejected step with normalised error <paramref name="err"/> &gt; 1 (NaN: maximal shrink).</summary>
+    public double Reject(double err)
+    {
+        if (double.IsNaN(err)) return 1.0 / MaxShrink;
+        double fac11 = Math.Pow(err, _expo1);
+        return 1.0 / Math.Min(MaxShrink, fac11 / Safety);
+    }
+}
