@@ -54,6 +54,13 @@ public sealed class Spectrum
         for (int i = 0; i < d; i++) lambda[i] = Math.Pow(i + 1, -a);
         double h = HarmonicNumber(d, a);
         for (int i = 0; i < d; i++) lambda[i] /= h;
+        if (!(lambda[d - 1] >= double.Epsilon * (1L << 52)))
+        {
+            // λ_d = d^{-a}/H must stay a normal double; beyond that the spectrum is not representable.
+            double maxA = d == 1 ? double.MaxValue : Math.Log(double.MaxValue) / Math.Log(d) * 0.99;
+            throw new InvalidParameterException("a", $"small enough that λ_d = d^-a / H is a normal double (a < {maxA:G4} for d = {d})",
+                InvalidParameterException.Format(a));
+        }
         return new Spectrum(lambda, SpectrumKind.PowerLaw, $"power law a = {a}, d = {d}", a);
     }
 

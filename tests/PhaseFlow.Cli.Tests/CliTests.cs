@@ -1,0 +1,95 @@
+using System.Text.Json;
+
+namespace PhaseFlow.Cli.Tests;
+
+public class CliTests
+{
+    [Fact]
+    public void HelpListsTheCommands()
+    {
+        var run = CliRun.Of("--help");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("run", run.Output);
+        Assert.Contains("validate", run.Output);
+    }
+
+    [Fact]
+    public void UnknownOptionIsAnInputError()
+    {
+        var run = CliRun.Of("validate", "--fast");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--fast", run.Error);
+    }
+
+    [Fact]
+    public void RunWritesTrajectoryAndSummary()
+    {
+        using var dir = new TempDir();
+        string problem = dir.Write("p.json", ProblemFileTests.Valid);
+        string outDir = Path.Combine(dir.Path, "out");
+        var run = CliRun.Of("run", problem, "--out", outDir);
+        Assert.True(run.ExitCode == 0, run.Error);
+        var lines = File.ReadAllLines(Path.Combine(outDir, "trajectory.csv"));
+        Assert.Equal("t,s,u,mse,loss,flow_time", lines[0]);
+        Assert.Equal(20, lines.Length); // header + 20 log-spaced times from 1 to 2000, of which 1 and 1.49 both round to step 1
+        Assert.Equal("2000", lines[^1].Split(',')[0]);
+        Assert.Equal(20.0, double.Parse(lines[^1].Split(',')[5], System.Globalization.CultureInfo.InvariantCulture), 12);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        var root = summary.RootElement;
+        Assert.Equal("gd", root.GetProperty("dynamics").GetString());
+        Assert.Equal("steps", root.GetProperty("timeUnit").GetString());
+        Assert.Equal(2000, root.GetProperty("solver").GetProperty("steps").GetInt64());
+        Assert.True(root.GetProperty("markers").GetProperty("escapeTime").GetDouble() > 0);
+        Assert.True(root.GetProperty("wallTimeSeconds").GetDouble() >= 0);
+        Assert.Empty(Directory.GetFiles(outDir, "*.tmp"));
+    }
+
+    [Fact]
+    public void GradientFlowRunWritesTimeAxis()
+    {
+        using var dir = new TempDir();
+        string problem = dir.Write("p.json", """
+        {"spectrum": {"kind": "isotropic", "d": 20, "lambda": 0.05}, "teacher": {"kind": "gaussian"},
+         "init": {"kind": "sphere"}, "dynamics": {"kind": "gf"}, "horizon": 100, "output": {"times": [0, 50, 100]}}
+        """);
+        var run = CliRun.Of("run", problem, "--out", dir.Path, "--progress");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var lines = File.ReadAllLines(Path.Combine(dir.Path, "trajectory.csv"));
+        Assert.Equal(["t,s,u,mse,loss", "0", "50", "100"], lines.Select((l, i) => i == 0 ? l : l.Split(',')[0]).ToArray());
+    }
+
+    [Fact]
+    public void DivergingRunExitsWithTwoAndWritesNothing()
+    {
+        using var dir = new TempDir();
+        string problem = dir.Write("p.json", ProblemFileTests.Valid.Replace("\"eta\": 0.01", "\"eta\": 500"));
+        string outDir = Path.Combine(dir.Path, "out");
+        var run = CliRun.Of("run", problem, "--out", outDir);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("diverged at step", run.Error);
+        Assert.DoesNotContain("   at ", run.Error);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public void MissingProblemFileIsAnInputError()
+    {
+        var run = CliRun.Of("run", "/nonexistent/p.json", "--out", "/tmp/x");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("cannot read problem file", run.Error);
+    }
+
+    [Fact]
+    public void ValidatePassesAndPrintsTheTable()
+    {
+        using var dir = new TempDir();
+        string json = Path.Combine(dir.Path, "v.json");
+        var run = CliRun.Of("validate", "--out", json);
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Contains("| check | measured error | tolerance | pass |", run.Output);
+        Assert.DoesNotContain("**NO**", run.Output);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.True(doc.RootElement.GetProperty("passed").GetBoolean());
+        Assert.Equal(PhaseFlow.Cli.Validation.ValidationSuite.Checks.Count, doc.RootElement.GetProperty("checks").GetArrayLength());
+    }
+}

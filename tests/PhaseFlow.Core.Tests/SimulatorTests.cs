@@ -1,0 +1,237 @@
+using PhaseFlow.Core;
+using PhaseFlow.Ode;
+
+namespace PhaseFlow.Core.Tests;
+
+public class SimulatorTests
+{
+    private static PhaseRetrievalModel PowerLaw(int d, double a, int seed)
+    {
+        var sp = Spectrum.PowerLaw(d, a);
+        return new PhaseRetrievalModel(sp, Teacher.Gaussian(sp, seed));
+    }
+
+    /// <summary>Q = λI closes at order one (spec §3); both sides at rtol 1e-10 agree to ~1e-8.</summary>
+    [Theory]
+    [InlineData(50, 1)]
+    [InlineData(300, 2)]
+    public void IsotropicGradientFlowFollowsTheTwoDimensionalSystem(int d, int seed)
+    {
+        double lambda = 2.0 / d, horizon = 10.0 * d;
+        var sp = Spectrum.Isotropic(d, lambda);
+        var model = new PhaseRetrievalModel(sp, Teacher.Gaussian(sp, seed, TeacherNormalization.NormD));
+        var w0 = Initialization.Gaussian(d, seed + 1);
+        var times = Enumerable.Range(0, 51).Select(i => horizon * i / 50).ToArray();
+        var direct = new PopulationGradientFlow(1e-10, 1e-14).Solve(new PhaseRetrievalProblem(model, w0, horizon),
+            new SimulationOptions { Output = OutputSchedule.At(times) });
+        double sStar = model.SStar;
+        var st0 = model.Statistics(w0);
+        var reduced = ExplicitRungeKutta.DormandPrince54().Solve(new OdeProblem((_, y, dy) =>
+        {
+            dy[0] = 12 * lambda * y[0] * (sStar - y[1]);
+            dy[1] = 8 * lambda * (sStar - 3 * y[1]) * y[1] + 16 * lambda * y[0] * y[0];
+        }, 0, [st0.U, st0.S], horizon), new OdeOptions { RelativeTolerance = 1e-10, AbsoluteTolerance = 1e-14, OutputTimes = times });
+        for (int i = 0; i < times.Length; i++)
+        {
+            var p = direct.Trajectory.Samples[i];
+            Assert.Equal(reduced.OutputStates[i][0], p.U, 1e-7 * sStar);
+            Assert.Equal(reduced.OutputStates[i][1], p.S, 1e-7 * sStar);
+        }
+        // The run must have gone through escape to convergence for the comparison to mean anything.
+        Assert.True(Math.Abs(direct.Trajectory.Samples[^1].U) > 0.99 * sStar);
+    }
+
+    /// <summary>GD is explicit Euler on the flow: the error at fixed time halves with η (order 1).</summary>
+    [Fact]
+    public void GradientDescentConvergesToGradientFlowAtFirstOrder()
+    {
+        var model = PowerLaw(30, 2, 5);
+        var w0 = Initialization.Sphere(30, 6);
+        double horizon = 3;
+        var reference = new PopulationGradientFlow(1e-12, 1e-15).Solve(new PhaseRetrievalProblem(model, w0, horizon),
+            new SimulationOptions { Output = OutputSchedule.At(horizon) }).FinalWeights;
+        double Error(int n)
+        {
+            var gd = new PopulationGradientDescent(horizon / n).Solve(new PhaseRetrievalProblem(model, w0, n),
+                new SimulationOptions { Output = OutputSchedule.At(n) });
+            return Math.Sqrt(gd.FinalWeights.Select((x, i) => (x - reference[i]) * (x - reference[i])).Sum());
+        }
+        double[] errors = [Error(150), Error(300), Error(600), Error(1200)];
+        for (int i = 1; i < errors.Length; i++) Assert.InRange(Math.Log2(errors[i - 1] / errors[i]), 0.9, 1.1);
+    }
+
+    [Fact]
+    public void GradientDescentStepMatchesTheGradient()
+    {
+        var model = PowerLaw(17, 1.5, 8);
+        var w0 = Initialization.Sphere(17, 9);
+        double eta = 0.3;
+        var gd = new PopulationGradientDescent(eta).Solve(new PhaseRetrievalProblem(model, w0, 1), new SimulationOptions { Output = OutputSchedule.At(1) });
+        var g = new double[17];
+        model.Gradient(w0, g);
+        for (int i = 0; i < 17; i++) Assert.Equal(w0[i] - eta * g[i], gd.FinalWeights[i], 1e-15);
+    }
+
+    [Fact]
+    public void DivergingGradientDescentReportsTheStep()
+    {
+        var model = PowerLaw(20, 1, 1);
+        var e = Assert.Throws<SimulationFailedException>(() => new PopulationGradientDescent(50).Solve(
+            new PhaseRetrievalProblem(model, Initialization.Sphere(20, 2, 3), 10_000), new SimulationOptions { Output = OutputSchedule.At(0, 5000) }));
+        Assert.Equal(SimulationFailure.Diverged, e.Failure);
+        Assert.NotNull(e.Step);
+        Assert.InRange(e.Step!.Value, 1, 100);
+        Assert.Equal(e.Step.Value * 50, e.Time);
+        Assert.Contains($"step {e.Step}", e.Message);
+        Assert.Single(e.Partial.Samples); // the t = 0 sample
+    }
+
+    [Fact]
+    public void DivergingSgdReportsTheStep()
+    {
+        var model = PowerLaw(20, 1, 1);
+        var e = Assert.Throws<SimulationFailedException>(() => new OnlineSgd(5, 0, 1, 4).Solve(
+            new PhaseRetrievalProblem(model, Initialization.Sphere(20, 2, 3), 10_000), new SimulationOptions { Output = OutputSchedule.At(5000) }));
+        Assert.Equal(SimulationFailure.Diverged, e.Failure);
+        Assert.InRange(e.Step!.Value, 1, 1000);
+    }
+
+    [Fact]
+    public void SgdIsBitIdenticalForASeedAndDiffersAcrossSeeds()
+    {
+        var model = PowerLaw(40, 2, 3);
+        var problem = new PhaseRetrievalProblem(model, Initialization.Sphere(40, 4), 500);
+        var options = new SimulationOptions { Output = OutputSchedule.At(500) };
+        var a = new OnlineSgd(0.01, 0.05, 2, 7).Solve(problem, options).FinalWeights;
+        var b = new OnlineSgd(0.01, 0.05, 2, 7).Solve(problem, options).FinalWeights;
+        var c = new OnlineSgd(0.01, 0.05, 2, 8).Solve(problem, options).FinalWeights;
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+    }
+
+    /// <summary>Mini-batch SGD with small η follows GF: E[w_SGD] − w_GF = O(η) and the fluctuation is O(√(η/B)).
+    /// Averaged over R runs at η = 1e-3, B = 8, both are well below 0.05 in u over the escape.</summary>
+    [Fact]
+    public void SmallStepSgdTracksGradientFlowOnAverage()
+    {
+        int d = 10, runs = 8;
+        var sp = Spectrum.Isotropic(d, 0.5);
+        var model = new PhaseRetrievalModel(sp, Teacher.Gaussian(sp, 1));
+        var w0 = Initialization.Sphere(d, 2, 0.3);
+        double eta = 1e-3, horizon = 2;
+        int steps = (int)(horizon / eta);
+        var gf = new PopulationGradientFlow(1e-10, 1e-14).Solve(new PhaseRetrievalProblem(model, w0, horizon),
+            new SimulationOptions { Output = OutputSchedule.At(horizon) });
+        double meanU = Enumerable.Range(0, runs).Average(r => new OnlineSgd(eta, 0.05, 8, 100 + r)
+            .Solve(new PhaseRetrievalProblem(model, w0, steps), new SimulationOptions { Output = OutputSchedule.At(steps) })
+            .Trajectory.Samples[^1].U);
+        Assert.True(Math.Abs(gf.Trajectory.Samples[^1].U) > 0.3, "the horizon must include growth of u");
+        Assert.Equal(gf.Trajectory.Samples[^1].U, meanU, 0.05);
+    }
+
+    [Fact]
+    public void GradientFlowMarkersAreLocatedOnTheDenseOutput()
+    {
+        var model = PowerLaw(200, 2, 11);
+        var w0 = Initialization.Sphere(200, 12);
+        var result = new PopulationGradientFlow(1e-9, 1e-13).Solve(new PhaseRetrievalProblem(model, w0, 20), new SimulationOptions());
+        var markers = result.Markers;
+        Assert.NotNull(markers.EscapeTime);
+        Assert.NotNull(markers.CriticalCrossingTime);
+        var atMarkers = new PopulationGradientFlow(1e-11, 1e-15).Solve(new PhaseRetrievalProblem(model, w0, 20),
+            new SimulationOptions { Output = OutputSchedule.At(markers.EscapeTime!.Value, markers.CriticalCrossingTime!.Value) });
+        var samples = atMarkers.Trajectory.Samples.OrderBy(s => s.T).ToArray();
+        var escape = samples.Single(s => s.T == markers.EscapeTime);
+        var crossing = samples.Single(s => s.T == markers.CriticalCrossingTime);
+        Assert.Equal(0.5 * model.SStar, Math.Abs(escape.U), 1e-6);
+        Assert.Equal(model.SStar / 3, crossing.S, 1e-6);
+    }
+
+    [Fact]
+    public void GradientDescentMarkersAreTheFirstStepsPastTheThresholds()
+    {
+        var model = PowerLaw(100, 2, 11);
+        var w0 = Initialization.Sphere(100, 12);
+        var result = new PopulationGradientDescent(0.05).Solve(new PhaseRetrievalProblem(model, w0, 400),
+            new SimulationOptions { Output = OutputSchedule.At(Enumerable.Range(0, 401).Select(i => (double)i).ToArray()) });
+        long crossing = (long)result.Markers.CriticalCrossingTime!.Value;
+        var samples = result.Trajectory.Samples;
+        Assert.True(samples[(int)crossing].S >= model.SStar / 3);
+        Assert.True(samples[(int)crossing - 1].S < model.SStar / 3);
+    }
+
+    [Fact]
+    public void ObserverAndExtraColumnsSeeEverySample()
+    {
+        var model = PowerLaw(25, 1.5, 2);
+        var observer = new CountingObserver(model);
+        var result = new PopulationGradientFlow().Solve(new PhaseRetrievalProblem(model, Initialization.Sphere(25, 3), 5),
+            new SimulationOptions { Output = OutputSchedule.LogSpaced(10, 0.1, includeInitial: true), ExtraColumns = TrajectoryColumn.Moments(model, 3), Observer = observer });
+        Assert.Equal(11, result.Trajectory.Samples.Count);
+        Assert.Equal(11, observer.Count);
+        Assert.Equal(["t", "s", "u", "mse", "loss", "s2", "u2", "s3", "u3"], result.Trajectory.Columns);
+        Assert.All(observer.Checks, c => Assert.Equal(c.Expected, c.Actual, 1e-15));
+        Assert.Equal(0, result.Trajectory.Samples[0].T);
+        Assert.Equal(5, result.Trajectory.Samples[^1].T);
+        var csv = new StringWriter();
+        result.Trajectory.WriteCsv(csv);
+        Assert.StartsWith("t,s,u,mse,loss,s2,u2,s3,u3\n0,", csv.ToString());
+    }
+
+    /// <summary>Recomputes s, s^(2) and u^(3) from the weights it is handed and pairs them with the recorded values.</summary>
+    private sealed class CountingObserver(PhaseRetrievalModel model) : ITrajectoryObserver
+    {
+        public int Count;
+        public readonly List<(double Expected, double Actual)> Checks = [];
+
+        public void OnSample(TrajectorySample sample, ReadOnlySpan<double> w)
+        {
+            Count++;
+            Checks.Add((model.Statistics(w).S, sample.S));
+            Checks.Add((model.S(w, 2), sample.Extra[0]));
+            Checks.Add((model.U(w, 3), sample.Extra[3]));
+        }
+    }
+
+    [Fact]
+    public void OutputScheduleResolvesAndValidates()
+    {
+        var log = OutputSchedule.LogSpaced(5, 1).Resolve(1e4, integerSteps: false);
+        Assert.Equal([1, 10, 100, 1000, 1e4], log.Select(x => Math.Round(x, 9)).ToArray());
+        Assert.Equal([0, 1, 2, 3, 4, 5, 6], OutputSchedule.LogSpaced(30, 1, true).Resolve(6, integerSteps: true));
+        var e = Assert.Throws<InvalidParameterException>(() => OutputSchedule.At(1, 20).Resolve(10, false));
+        Assert.Equal("times[1]", e.Parameter);
+        Assert.Equal("from", Assert.Throws<InvalidParameterException>(() => OutputSchedule.LogSpaced(5, 20).Resolve(10, false)).Parameter);
+    }
+
+    [Fact]
+    public void InvalidSimulatorSettingsAreTypedErrors()
+    {
+        Assert.Equal("eta", Assert.Throws<InvalidParameterException>(() => new PopulationGradientDescent(0)).Parameter);
+        Assert.Equal("noise", Assert.Throws<InvalidParameterException>(() => new OnlineSgd(0.1, -1)).Parameter);
+        Assert.Equal("batch", Assert.Throws<InvalidParameterException>(() => new OnlineSgd(0.1, 0, 0)).Parameter);
+        Assert.Equal("rtol", Assert.Throws<InvalidParameterException>(() => new PopulationGradientFlow(2)).Parameter);
+        var model = PowerLaw(5, 2, 1);
+        var problem = new PhaseRetrievalProblem(model, Initialization.Sphere(5, 1), 10.5);
+        Assert.Equal("horizon", Assert.Throws<InvalidParameterException>(() => new PopulationGradientDescent(0.1).Solve(problem, new SimulationOptions())).Parameter);
+        Assert.Equal("horizon", Assert.Throws<InvalidParameterException>(() => new PhaseRetrievalProblem(model, new double[5], -1)).Parameter);
+    }
+
+    [Fact]
+    public void CancellationAndProgressWork()
+    {
+        var model = PowerLaw(50, 2, 1);
+        var problem = new PhaseRetrievalProblem(model, Initialization.Sphere(50, 1), 100_000);
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.Throws<OperationCanceledException>(() => new PopulationGradientDescent(0.01).Solve(problem, new SimulationOptions(), null, cts.Token));
+        var reports = new List<SimulationProgress>();
+        new PopulationGradientDescent(0.01).Solve(problem, new SimulationOptions(), new Sync(reports.Add));
+        Assert.Equal(1, reports[^1].Fraction);
+    }
+
+    private sealed class Sync(Action<SimulationProgress> action) : IProgress<SimulationProgress>
+    {
+        public void Report(SimulationProgress value) => action(value);
+    }
+}
