@@ -77,6 +77,8 @@ public static class RunCommand
                 ["steps"] = result.Statistics.Steps,
                 ["rejectedSteps"] = result.Statistics.RejectedSteps,
                 ["functionEvaluations"] = result.Statistics.FunctionEvaluations,
+                ["jacobianEvaluations"] = result.Statistics.JacobianEvaluations,
+                ["linearSolves"] = result.Statistics.LinearSolves,
             },
             ["samples"] = result.Trajectory.Samples.Count,
             ["wallTimeSeconds"] = Math.Round(result.WallTime.TotalSeconds, 6),

@@ -67,7 +67,14 @@ public sealed record PhaseMarkers(double? EscapeTime, double EscapeThreshold, do
 /// <param name="Steps">Steps taken (accepted steps for adaptive integrators).</param>
 /// <param name="RejectedSteps">Rejected steps (adaptive integrators).</param>
 /// <param name="FunctionEvaluations">Gradient or right-hand-side evaluations.</param>
-public sealed record SimulationStatistics(string Method, long Steps, long RejectedSteps, long FunctionEvaluations);
+public sealed record SimulationStatistics(string Method, long Steps, long RejectedSteps, long FunctionEvaluations)
+{
+    /// <summary>Jacobian evaluations (implicit integrators).</summary>
+    public long JacobianEvaluations { get; init; }
+
+    /// <summary>Linear solves (implicit integrators).</summary>
+    public long LinearSolves { get; init; }
+}
 
 /// <summary>The outcome of a direct simulation.</summary>
 public sealed class SimulationResult

@@ -91,4 +91,23 @@ internal static class VectorKernels
         }
         return (s, u);
     }
+
+    /// <summary>dw_i = α λ_i w_i + β qt_i, SIMD.</summary>
+    public static void FlowField(ReadOnlySpan<double> lambda, ReadOnlySpan<double> qTeacher, ReadOnlySpan<double> w, Span<double> dw,
+        double alpha, double beta)
+    {
+        int n = w.Length, i = 0;
+        if (Vector.IsHardwareAccelerated && n >= Vector<double>.Count)
+        {
+            var va = new Vector<double>(alpha);
+            var vb = new Vector<double>(beta);
+            var lv = MemoryMarshal.Cast<double, Vector<double>>(lambda);
+            var tv = MemoryMarshal.Cast<double, Vector<double>>(qTeacher);
+            var wv = MemoryMarshal.Cast<double, Vector<double>>(w);
+            var dv = MemoryMarshal.Cast<double, Vector<double>>(dw);
+            for (int j = 0; j < wv.Length; j++) dv[j] = va * lv[j] * wv[j] + vb * tv[j];
+            i = wv.Length * Vector<double>.Count;
+        }
+        for (; i < n; i++) dw[i] = alpha * lambda[i] * w[i] + beta * qTeacher[i];
+    }
 }

@@ -24,7 +24,8 @@ public interface IJacobianSolver
 public delegate void DenseJacobian(double t, ReadOnlySpan<double> y, Matrix<double> jacobian);
 
 /// <summary>Fills the structured Jacobian J = diag(D) + U Vᵀ at (t, y): <paramref name="diagonal"/> has n entries,
-/// <paramref name="u"/> and <paramref name="v"/> hold the r columns of U and V one after another (column k at k·n).</summary>
+/// <paramref name="u"/> and <paramref name="v"/> hold the r columns of U and V one after another (column k at k·n).
+/// Every entry must be written: the buffers are reused between calls.</summary>
 public delegate void DiagonalLowRankJacobian(double t, ReadOnlySpan<double> y, Span<double> diagonal, Span<double> u, Span<double> v);
 
 /// <summary>Dense Jacobian (analytic or forward differences) with LU factorisation from MathNet.Numerics: for small systems.</summary>
@@ -141,37 +142,35 @@ public sealed class DiagonalLowRankJacobianSolver : IJacobianSolver
     public int Dimension { get; }
 
     /// <inheritdoc />
-    public void Update(double t, ReadOnlySpan<double> y)
-    {
-        Array.Clear(_u);
-        Array.Clear(_v);
-        _jacobian(t, y, _diagonal, _u, _v);
-    }
+    public void Update(double t, ReadOnlySpan<double> y) => _jacobian(t, y, _diagonal, _u, _v);
 
     /// <inheritdoc />
     public bool Factorize(double sigma)
     {
         int n = Dimension, r = _rank;
-        for (int i = 0; i < n; i++)
+        // (A − UVᵀ)⁻¹ = A⁻¹ + A⁻¹U S⁻¹ Vᵀ A⁻¹ with A = σI − diag(D) and S = I − Vᵀ A⁻¹ U; one blocked pass builds
+        // A⁻¹, A⁻¹U and the r² entries of VᵀA⁻¹U while each block is in cache.
+        Array.Clear(_capacitance);
+        for (int start = 0; start < n; start += BlockedKernels.Block)
         {
-            double a = sigma - _diagonal[i];
-            if (a == 0 || !double.IsFinite(a)) return false;
-            _inverseA[i] = 1 / a;
-        }
-        for (int k = 0; k < r; k++)
-        {
-            int o = k * n;
-            for (int i = 0; i < n; i++) _inverseAU[o + i] = _inverseA[i] * _u[o + i];
-        }
-        // (A − UVᵀ)⁻¹ = A⁻¹ + A⁻¹U S⁻¹ Vᵀ A⁻¹ with S = I − Vᵀ A⁻¹ U.
-        for (int p = 0; p < r; p++)
+            int len = Math.Min(BlockedKernels.Block, n - start);
+            var inv = _inverseA.AsSpan(start, len);
+            var diag = _diagonal.AsSpan(start, len);
+            for (int i = 0; i < len; i++)
+            {
+                double a = sigma - diag[i];
+                if (a == 0 || !double.IsFinite(a)) return false;
+                inv[i] = 1 / a;
+            }
             for (int q = 0; q < r; q++)
             {
-                double dot = 0;
-                int op = p * n, oq = q * n;
-                for (int i = 0; i < n; i++) dot += _v[op + i] * _inverseAU[oq + i];
-                _capacitance[p * r + q] = (p == q ? 1 : 0) - dot;
+                var au = _inverseAU.AsSpan(q * n + start, len);
+                var uq = _u.AsSpan(q * n + start, len);
+                for (int i = 0; i < len; i++) au[i] = inv[i] * uq[i];
+                for (int p = 0; p < r; p++) _capacitance[p * r + q] -= BlockedKernels.Dot(_v.AsSpan(p * n + start, len), au);
             }
+        }
+        for (int p = 0; p < r; p++) _capacitance[p * r + p] += 1;
         return SmallLu(_capacitance, _pivots, r);
     }
 
@@ -179,21 +178,24 @@ public sealed class DiagonalLowRankJacobianSolver : IJacobianSolver
     public void Solve(Span<double> b)
     {
         int n = Dimension, r = _rank;
-        for (int i = 0; i < n; i++) b[i] *= _inverseA[i];
-        if (r == 0) return;
-        for (int p = 0; p < r; p++)
+        Array.Clear(_small);
+        // Pass 1, block by block: z = A⁻¹b and the r dot products Vᵀz while the block is in cache.
+        for (int start = 0; start < n; start += BlockedKernels.Block)
         {
-            double dot = 0;
-            int op = p * n;
-            for (int i = 0; i < n; i++) dot += _v[op + i] * b[i];
-            _small[p] = dot;
+            int len = Math.Min(BlockedKernels.Block, n - start);
+            var blk = b.Slice(start, len);
+            var inv = _inverseA.AsSpan(start, len);
+            for (int i = 0; i < len; i++) blk[i] *= inv[i];
+            for (int p = 0; p < r; p++) _small[p] += BlockedKernels.Dot(_v.AsSpan(p * n + start, len), blk);
         }
+        if (r == 0) return;
         SmallSolve(_capacitance, _pivots, r, _small);
-        for (int q = 0; q < r; q++)
+        // Pass 2: x = z + A⁻¹U S⁻¹ Vᵀz.
+        for (int start = 0; start < n; start += BlockedKernels.Block)
         {
-            double c = _small[q];
-            int oq = q * n;
-            for (int i = 0; i < n; i++) b[i] += _inverseAU[oq + i] * c;
+            int len = Math.Min(BlockedKernels.Block, n - start);
+            var blk = b.Slice(start, len);
+            for (int q = 0; q < r; q++) BlockedKernels.Axpy(_small[q], _inverseAU.AsSpan(q * n + start, len), blk);
         }
     }
 

@@ -123,6 +123,7 @@ public sealed class Rosenbrock : IOdeSolver
         private readonly double[][] _k;
         private double[] _y, _yNew;
         private readonly double[] _f0, _stage, _dy, _fx, _dense2, _dense3, _scratch;
+        private bool _denseReady;
         private long _accepted, _rejected, _fev, _jev, _dec, _sol;
         private double _minStep = double.PositiveInfinity, _maxStep;
 
@@ -158,6 +159,13 @@ public sealed class Rosenbrock : IOdeSolver
         public void Interpolate(double t, Span<double> y)
         {
             if (t == TEnd) { _yNew.CopyTo(y); return; }
+            if (!_denseReady)
+            {
+                // Formed on demand: most steps of a long run are never interpolated.
+                BlockedKernels.Combine(_dense2, default, _tab.Dense2, 1, _k, 5);
+                BlockedKernels.Combine(_dense3, default, _tab.Dense3, 1, _k, 5);
+                _denseReady = true;
+            }
             double s = (t - TStart) / (TEnd - TStart), s1 = 1 - s;
             for (int i = 0; i < _n; i++) y[i] = s1 * _y[i] + s * (_yNew[i] + s1 * (_dense2[i] + s * _dense3[i]));
         }
@@ -300,58 +308,31 @@ public sealed class Rosenbrock : IOdeSolver
             var cc = _tab.Cc;
             bool nonAutonomous = !_method.Autonomous;
             // Stage 1.
-            for (int i = 0; i < _n; i++) _k[0][i] = _f0[i] + (nonAutonomous ? h * _tab.D[0] * _fx[i] : 0);
+            _f0.CopyTo(_k[0], 0);
+            if (nonAutonomous) BlockedKernels.Axpy(h * _tab.D[0], _fx, _k[0]);
             jac.Solve(_k[0]);
             _sol++;
             // Stages 2–5: Y = y + Σ a_ij k_j, k_s = (σI − J)⁻¹ (f(Y) + Σ (c_ij/h) k_j + h d_s f_t).
             for (int s = 1; s <= 4; s++)
             {
-                for (int i = 0; i < _n; i++)
-                {
-                    double acc = _y[i];
-                    for (int j = 0; j < s; j++) acc += a[s][j] * _k[j][i];
-                    _stage[i] = acc;
-                }
+                BlockedKernels.Combine(_stage, _y, a[s], 1, _k, s);
                 f(t + _tab.C[s] * h, _stage, _dy);
                 _fev++;
-                for (int i = 0; i < _n; i++)
-                {
-                    double acc = _dy[i];
-                    for (int j = 0; j < s; j++) acc += cc[s][j] / h * _k[j][i];
-                    _k[s][i] = acc + (nonAutonomous ? h * _tab.D[s] * _fx[i] : 0);
-                }
+                BlockedKernels.Combine(_k[s], _dy, cc[s], 1 / h, _k, s);
+                if (nonAutonomous) BlockedKernels.Axpy(h * _tab.D[s], _fx, _k[s]);
                 jac.Solve(_k[s]);
                 _sol++;
             }
-            // Embedded solution Y5 + k5, then the last stage gives the error estimate k6 and the new solution.
-            for (int i = 0; i < _n; i++)
-            {
-                double stage5 = _y[i];
-                for (int j = 0; j < 4; j++) stage5 += a[4][j] * _k[j][i];
-                _yNew[i] = stage5 + _k[4][i];
-            }
+            // Embedded solution Y5 + k5 (Y5 is still in _stage), then the last stage: error estimate k6 and the new solution.
+            _stage.CopyTo(_yNew, 0);
+            BlockedKernels.Axpy(1, _k[4], _yNew);
             f(t + h, _yNew, _dy);
             _fev++;
-            for (int i = 0; i < _n; i++)
-            {
-                double acc = _dy[i];
-                for (int j = 0; j < 5; j++) acc += cc[5][j] / h * _k[j][i];
-                _k[5][i] = acc;
-            }
+            BlockedKernels.Combine(_k[5], _dy, cc[5], 1 / h, _k, 5);
             jac.Solve(_k[5]);
             _sol++;
-            for (int i = 0; i < _n; i++)
-            {
-                _yNew[i] += _k[5][i];
-                double r2 = 0, r3 = 0;
-                for (int j = 0; j < 5; j++)
-                {
-                    r2 += _tab.Dense2[j] * _k[j][i];
-                    r3 += _tab.Dense3[j] * _k[j][i];
-                }
-                _dense2[i] = r2;
-                _dense3[i] = r3;
-            }
+            BlockedKernels.Axpy(1, _k[5], _yNew);
+            _denseReady = false;
             return _norm.Norm(_k[5], _y, _yNew);
         }
 

@@ -21,7 +21,25 @@ internal sealed class ErrorNorm
     public double Norm(ReadOnlySpan<double> err, ReadOnlySpan<double> y0, ReadOnlySpan<double> y1)
     {
         double sum = 0;
-        for (int i = 0; i < err.Length; i++)
+        int start = 0;
+        if (_atols is null && _atol > 0 && System.Numerics.Vector.IsHardwareAccelerated && err.Length >= System.Numerics.Vector<double>.Count)
+        {
+            // Common case (one positive atol): SIMD; scales are then positive.
+            var ev = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(err);
+            var av = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(y0);
+            var bv = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(y1);
+            var atol = new System.Numerics.Vector<double>(_atol);
+            var rtol = new System.Numerics.Vector<double>(_rtol);
+            var acc = System.Numerics.Vector<double>.Zero;
+            for (int j = 0; j < ev.Length; j++)
+            {
+                var r = ev[j] / (atol + rtol * System.Numerics.Vector.Max(System.Numerics.Vector.Abs(av[j]), System.Numerics.Vector.Abs(bv[j])));
+                acc += r * r;
+            }
+            sum = System.Numerics.Vector.Sum(acc);
+            start = ev.Length * System.Numerics.Vector<double>.Count;
+        }
+        for (int i = start; i < err.Length; i++)
         {
             double scale = Scale(i, y0[i], y1[i]);
             double r = scale > 0 ? err[i] / scale : (err[i] == 0 ? 0 : double.PositiveInfinity);

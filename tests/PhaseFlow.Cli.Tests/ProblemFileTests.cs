@@ -68,6 +68,24 @@ public class ProblemFileTests
         Assert.Contains(expected, e.Message);
     }
 
+    [Theory]
+    [InlineData("", GradientFlowIntegrator.Rodas4)]
+    [InlineData(", \"integrator\": \"rodas4\"", GradientFlowIntegrator.Rodas4)]
+    [InlineData(", \"integrator\": \"dopri5\"", GradientFlowIntegrator.DormandPrince54)]
+    public void GradientFlowIntegratorIsSelectable(string extra, GradientFlowIntegrator expected)
+    {
+        var p = ProblemFile.Parse($$"""
+        {"spectrum": {"kind": "isotropic", "d": 3, "lambda": 1}, "teacher": {"kind": "gaussian"}, "init": {"kind": "sphere"},
+         "dynamics": {"kind": "gf"{{extra}}}, "horizon": 1}
+        """);
+        Assert.Equal(expected, ((PopulationGradientFlow)p.Simulator).Integrator);
+        var e = Assert.Throws<InputException>(() => ProblemFile.Parse("""
+        {"spectrum": {"kind": "isotropic", "d": 3, "lambda": 1}, "teacher": {"kind": "gaussian"}, "init": {"kind": "sphere"},
+         "dynamics": {"kind": "gf", "integrator": "euler"}, "horizon": 1}
+        """));
+        Assert.Contains("dynamics.integrator must be \"rodas4\" or \"dopri5\", got \"euler\"", e.Message);
+    }
+
     [Fact]
     public void GivenVectorsAreCheckedAgainstTheDimension()
     {

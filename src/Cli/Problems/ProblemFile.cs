@@ -110,7 +110,7 @@ public sealed class ProblemFile
         string dynamicsKind = dynamics.Kind("gf", "gd", "sgd");
         IDirectSimulator simulator = dynamicsKind switch
         {
-            "gf" => dynamics.Build(() => new PopulationGradientFlow(rtol, atol)),
+            "gf" => ReadGf(dynamics, rtol, atol),
             "gd" => ReadGd(dynamics),
             _ => ReadSgd(dynamics),
         };
@@ -225,6 +225,18 @@ public sealed class ProblemFile
         }
         r.Finish();
         return init;
+    }
+
+    private static PopulationGradientFlow ReadGf(JsonObjectReader r, double rtol, double atol)
+    {
+        string name = r.String("integrator", "rodas4")!;
+        var integrator = name switch
+        {
+            "rodas4" => GradientFlowIntegrator.Rodas4,
+            "dopri5" => GradientFlowIntegrator.DormandPrince54,
+            _ => throw new InputException($"{r.Child("integrator")} must be \"rodas4\" or \"dopri5\", got \"{name}\""),
+        };
+        return r.Build(() => new PopulationGradientFlow(rtol, atol, integrator));
     }
 
     private static PopulationGradientDescent ReadGd(JsonObjectReader r)
