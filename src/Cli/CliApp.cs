@@ -67,7 +67,7 @@ public static class CliApp
                 console.Progress().Start(ctx =>
                 {
                     var task = ctx.AddTask("solving", maxValue: 1);
-                    result = RunCommand.Execute(path, dir, new SyncProgress<SimulationProgress>(p => task.Value = p.Fraction), ct);
+                    result = RunCommand.Execute(path, dir, new SynchronousProgress<SimulationProgress>(p => task.Value = p.Fraction), ct);
                     task.Value = 1;
                 });
             }

@@ -85,10 +85,3 @@ public static class RunCommand
         };
     }
 }
-
-/// <summary>An <see cref="IProgress{T}"/> that calls back synchronously on the reporting thread.</summary>
-internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
-}
-

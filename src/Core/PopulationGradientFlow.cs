@@ -1,4 +1,3 @@
-using MathNet.Numerics.RootFinding;
 using PhaseFlow.Ode;
 
 namespace PhaseFlow.Core;
@@ -106,34 +105,37 @@ public sealed record PopulationGradientFlow : IDirectSimulator
         var recorder = new RunRecorder(model, options, progress, Unit, double.NaN);
         double[] outputs = options.Output.Resolve(problem.Horizon, integerSteps: false);
         var ode = new OdeProblem(RightHandSide(model), 0, problem.InitialWeights, problem.Horizon);
-        var scratch = new double[model.Dimension];
         var start = model.Statistics(problem.InitialWeights);
         recorder.Track(0, start.S, start.U);
-        double sPrev = start.S, uPrev = start.U;
-        long accepted = 0;
-        bool OnStep(IDenseStep step)
+        var lambda = model.Lambda.ToArray();
+        var qt = model.QTeacher.ToArray();
+        // Markers are events located on the dense output. The driver evaluates each event first at the step end, so the
+        // step callback knows when a threshold has been passed for good; from then on the event costs nothing (at large d
+        // every pass over w counts). Until then the crossing event also keeps the running maximum of s.
+        double escapeAtEnd = double.NaN, crossingAtEnd = double.NaN;
+        bool escapeDone = false, crossingDone = false;
+        var escape = new OdeEvent("escape", (_, w) =>
         {
-            accepted++;
-            var end = model.Statistics(step.YEnd);
-            if (recorder.NeedsEscape && Math.Abs(end.U) >= recorder.EscapeLevel)
-                recorder.SetMarkers(Locate(step, w => Math.Abs(model.Statistics(w).U) - recorder.EscapeLevel, Math.Abs(uPrev) - recorder.EscapeLevel), null);
-            if (recorder.NeedsCrossing && end.S >= recorder.CrossingLevel)
-                recorder.SetMarkers(null, Locate(step, w => model.Statistics(w).S - recorder.CrossingLevel, sPrev - recorder.CrossingLevel));
-            recorder.Track(step.TEnd, end.S, end.U);
-            (sPrev, uPrev) = (end.S, end.U);
-            recorder.Report(step.TEnd, problem.Horizon, accepted);
+            if (escapeDone) return 1;
+            double g = Math.Abs(VectorKernels.QuadraticAndCross(lambda, qt, w).U) - recorder.EscapeLevel;
+            if (double.IsNaN(escapeAtEnd)) escapeAtEnd = g;
+            return g;
+        }, EventDirection.Rising);
+        var crossing = new OdeEvent("critical crossing", (_, w) =>
+        {
+            if (crossingDone) return 1;
+            double s = VectorKernels.QuadraticAndCross(lambda, qt, w).S;
+            recorder.ObserveS(s);
+            double g = s - recorder.CrossingLevel;
+            if (double.IsNaN(crossingAtEnd)) crossingAtEnd = g;
+            return g;
+        }, EventDirection.Rising);
+        bool AfterStep(IDenseStep _)
+        {
+            escapeDone |= escapeAtEnd >= 0;
+            crossingDone |= crossingAtEnd >= 0;
+            escapeAtEnd = crossingAtEnd = double.NaN;
             return true;
-        }
-        double Locate(IDenseStep step, Func<double[], double> g, double gStart)
-        {
-            if (gStart >= 0) return step.TStart;
-            double G(double t)
-            {
-                step.Interpolate(t, scratch);
-                return g(scratch);
-            }
-            double tol = 1e-12 * Math.Max(1, Math.Abs(step.TEnd));
-            return Brent.TryFindRoot(G, step.TStart, step.TEnd, tol, 100, out double root) ? root : step.TEnd;
         }
         var odeOptions = new OdeOptions
         {
@@ -142,12 +144,15 @@ public sealed record PopulationGradientFlow : IDirectSimulator
             MaxSteps = MaxSteps,
             OutputTimes = outputs,
             OutputHandler = (t, w) => recorder.Record(t, w),
-            StepCallback = OnStep,
+            Events = [escape, crossing],
+            StepCallback = AfterStep,
         };
+        var odeProgress = progress is null ? null
+            : new SynchronousProgress<OdeProgress>(p => recorder.Report(p.T, problem.Horizon, p.AcceptedSteps));
         OdeSolution solution;
         try
         {
-            solution = CreateIntegrator(model).Solve(ode, odeOptions, null, cancellationToken);
+            solution = CreateIntegrator(model).Solve(ode, odeOptions, odeProgress, cancellationToken);
         }
         catch (OdeIntegrationException e)
         {
@@ -159,8 +164,10 @@ public sealed record PopulationGradientFlow : IDirectSimulator
             };
             throw new SimulationFailedException(failure, $"{Name} stopped: {e.Message}", e.T, null, recorder.BuildTrajectory(), e);
         }
-        recorder.Report(problem.Horizon, problem.Horizon, accepted, force: true);
         var st = solution.Statistics;
+        recorder.SetMarkers(solution.Events.FirstOrDefault(e => e.Name == escape.Name)?.T,
+            solution.Events.FirstOrDefault(e => e.Name == crossing.Name)?.T);
+        recorder.Report(problem.Horizon, problem.Horizon, st.AcceptedSteps, force: true);
         return recorder.Result(solution.Y.ToArray(),
             new SimulationStatistics(Name, st.AcceptedSteps, st.RejectedSteps, st.FunctionEvaluations)
             {

@@ -161,6 +161,15 @@ public interface IDirectSimulator
         CancellationToken cancellationToken = default);
 }
 
+/// <summary>An <see cref="IProgress{T}"/> that calls back synchronously on the reporting thread (unlike
+/// <see cref="Progress{T}"/>, which posts to a synchronisation context).</summary>
+/// <param name="report">Called with each report.</param>
+public sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    /// <inheritdoc />
+    public void Report(T value) => report(value);
+}
+
 /// <summary>Shared bookkeeping of the simulators: samples, markers, progress throttling.</summary>
 internal sealed class RunRecorder
 {
@@ -197,8 +206,6 @@ internal sealed class RunRecorder
     public double? EscapeTime { get; private set; }
     public double? CrossingTime { get; private set; }
 
-    public bool NeedsEscape => EscapeTime is null;
-    public bool NeedsCrossing => CrossingTime is null;
     public double EscapeLevel => _escapeLevel;
     public double CrossingLevel => _crossingLevel;
 
@@ -208,6 +215,12 @@ internal sealed class RunRecorder
         if (s > _maxS) _maxS = s;
         if (EscapeTime is null && Math.Abs(u) >= _escapeLevel) EscapeTime = t;
         if (CrossingTime is null && s >= _crossingLevel) CrossingTime = t;
+    }
+
+    /// <summary>Keeps the running maximum of s.</summary>
+    public void ObserveS(double s)
+    {
+        if (s > _maxS) _maxS = s;
     }
 
     /// <summary>Sets markers located more precisely by the caller (e.g. on a dense output).</summary>

@@ -37,6 +37,9 @@ public sealed record OdeOptions
     /// returning false stops the integration at the end of that step.</summary>
     public Func<IDenseStep, bool>? StepCallback { get; init; }
 
+    /// <summary>Events located on the dense output after each accepted step.</summary>
+    public IReadOnlyList<OdeEvent> Events { get; init; } = [];
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid option.</summary>
     public void Validate(OdeProblem problem)
     {

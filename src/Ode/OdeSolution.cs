@@ -32,8 +32,10 @@ public sealed record OdeStatistics
 public sealed class OdeSolution
 {
     internal OdeSolution(double t, double[] y, IReadOnlyList<double> outputTimes, IReadOnlyList<double[]> outputStates,
-        OdeStatistics statistics, bool stoppedByCallback)
+        OdeStatistics statistics, bool stoppedByCallback, IReadOnlyList<OdeEventOccurrence> events, OdeEventOccurrence? terminalEvent)
     {
+        Events = events;
+        TerminalEvent = terminalEvent;
         T = t;
         Y = y;
         OutputTimes = outputTimes;
@@ -59,6 +61,12 @@ public sealed class OdeSolution
 
     /// <summary>True when a step callback ended the run before tEnd.</summary>
     public bool StoppedByCallback { get; }
+
+    /// <summary>Every located event, in time order.</summary>
+    public IReadOnlyList<OdeEventOccurrence> Events { get; }
+
+    /// <summary>The terminal event that ended the run, if one did (then <see cref="T"/> is its time).</summary>
+    public OdeEventOccurrence? TerminalEvent { get; }
 }
 
 /// <summary>A view of the step just accepted, valid only during a step callback.</summary>

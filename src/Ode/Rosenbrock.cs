@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace PhaseFlow.Ode;
 
 /// <summary>Coefficients of a stiffly accurate Rosenbrock method in Hairer and Wanner's W-transformed form
@@ -104,61 +102,128 @@ public sealed class Rosenbrock : IOdeSolver
         options.Validate(problem);
         if (Jacobian.Dimension != problem.Dimension)
             throw new ArgumentException($"The Jacobian solver is for dimension {Jacobian.Dimension}, the problem has {problem.Dimension}.", nameof(problem));
-        return new Run(this, problem, options, progress, cancellationToken).Execute();
+        return OdeDriver.Run(new RosenbrockStepper(this, problem, options), problem, options, progress, cancellationToken);
     }
 
-    private sealed class Run : IDenseStep
+    private sealed class RosenbrockStepper : Stepper
     {
-        private static readonly long ProgressInterval = Stopwatch.Frequency / 10;
         private const double Safety = 0.9, MaxShrink = 5, MaxGrowth = 6;
 
         private readonly Rosenbrock _method;
         private readonly RosenbrockTableau _tab;
-        private readonly OdeProblem _problem;
-        private readonly OdeOptions _options;
-        private readonly IProgress<OdeProgress>? _progress;
-        private readonly CancellationToken _ct;
-        private readonly ErrorNorm _norm;
-        private readonly int _n;
+        private readonly IJacobianSolver _jac;
         private readonly double[][] _k;
-        private double[] _y, _yNew;
-        private readonly double[] _f0, _stage, _dy, _fx, _dense2, _dense3, _scratch;
-        private bool _denseReady;
-        private long _accepted, _rejected, _fev, _jev, _dec, _sol;
-        private double _minStep = double.PositiveInfinity, _maxStep;
+        private readonly double[] _f0, _stage, _dy, _fx, _dense2, _dense3;
+        private bool _denseReady, _jacobianCurrent;
+        private double _hAccepted, _errAccepted;
+        private long _acceptedCount;
 
-        public Run(Rosenbrock method, OdeProblem problem, OdeOptions options, IProgress<OdeProgress>? progress, CancellationToken ct)
+        public RosenbrockStepper(Rosenbrock method, OdeProblem problem, OdeOptions options) : base(problem, options)
         {
             _method = method;
             _tab = method.Tableau;
-            _problem = problem;
-            _options = options;
-            _progress = progress;
-            _ct = ct;
-            _n = problem.Dimension;
-            _norm = new ErrorNorm(options);
+            _jac = method.Jacobian;
             _k = new double[6][];
-            for (int i = 0; i < 6; i++) _k[i] = new double[_n];
-            _y = problem.InitialState.ToArray();
-            _yNew = new double[_n];
-            _f0 = new double[_n];
-            _stage = new double[_n];
-            _dy = new double[_n];
-            _fx = new double[_n];
-            _dense2 = new double[_n];
-            _dense3 = new double[_n];
-            _scratch = new double[_n];
+            for (int i = 0; i < 6; i++) _k[i] = new double[N];
+            _f0 = new double[N];
+            _stage = new double[N];
+            _dy = new double[N];
+            _fx = new double[N];
+            _dense2 = new double[N];
+            _dense3 = new double[N];
         }
 
-        public double TStart { get; private set; }
-        public double TEnd { get; private set; }
-        public ReadOnlySpan<double> YStart => _y;
-        public ReadOnlySpan<double> YEnd => _yNew;
+        public override string Name => _tab.Name;
+
+        public override void Initialize(double t0) { }
+
+        public override double AutomaticInitialStep(double t0) => Math.Min(1e-6 * (Problem.TEnd - Problem.T0), Options.MaxStep);
+
+        /// <summary>rodas.f's ROCORE: Jacobian (reused after a rejection), factorisation, six stages; the last stage is the
+        /// error estimate of the embedded solution.</summary>
+        public override double Attempt(double t, double h, bool estimateError)
+        {
+            var f = Problem.Function;
+            if (!_jacobianCurrent)
+            {
+                f(t, Y, _f0);
+                FunctionEvaluations++;
+                _jac.Update(t, Y);
+                JacobianEvaluations++;
+                if (!_method.Autonomous)
+                {
+                    double delta = Math.Sqrt(2.2e-16 * Math.Max(1e-5, Math.Abs(t)));
+                    f(t + delta, Y, _fx);
+                    FunctionEvaluations++;
+                    for (int i = 0; i < N; i++) _fx[i] = (_fx[i] - _f0[i]) / delta;
+                }
+                _jacobianCurrent = true;
+            }
+            Factorizations++;
+            if (!_jac.Factorize(1 / (h * _tab.Gamma))) return double.PositiveInfinity;
+
+            var a = _tab.A;
+            var cc = _tab.Cc;
+            bool nonAutonomous = !_method.Autonomous;
+            _f0.CopyTo(_k[0], 0);
+            if (nonAutonomous) BlockedKernels.Axpy(h * _tab.D[0], _fx, _k[0]);
+            _jac.Solve(_k[0]);
+            LinearSolves++;
+            // Stages 2–5: Y = y + Σ a_ij k_j, k_s = (σI − J)⁻¹ (f(Y) + Σ (c_ij/h) k_j + h d_s f_t).
+            for (int s = 1; s <= 4; s++)
+            {
+                BlockedKernels.Combine(_stage, Y, a[s], 1, _k, s);
+                f(t + _tab.C[s] * h, _stage, _dy);
+                FunctionEvaluations++;
+                BlockedKernels.Combine(_k[s], _dy, cc[s], 1 / h, _k, s);
+                if (nonAutonomous) BlockedKernels.Axpy(h * _tab.D[s], _fx, _k[s]);
+                _jac.Solve(_k[s]);
+                LinearSolves++;
+            }
+            // Embedded solution Y5 + k5 (Y5 is still in _stage), then the last stage: error estimate k6 and the new solution.
+            _stage.CopyTo(YNew, 0);
+            BlockedKernels.Axpy(1, _k[4], YNew);
+            f(t + h, YNew, _dy);
+            FunctionEvaluations++;
+            BlockedKernels.Combine(_k[5], _dy, cc[5], 1 / h, _k, 5);
+            _jac.Solve(_k[5]);
+            LinearSolves++;
+            BlockedKernels.Axpy(1, _k[5], YNew);
+            _denseReady = false;
+            return estimateError ? Norm.Norm(_k[5], Y, YNew) : 0;
+        }
+
+        /// <summary>Hairer's factor with Gustafsson's predictive correction (rodas.f, PRED = true).</summary>
+        public override double AcceptFactor(double err, double h)
+        {
+            double fac = Math.Clamp(Math.Pow(err, 0.25) / Safety, 1 / MaxGrowth, MaxShrink);
+            if (_acceptedCount > 0)
+            {
+                double facGus = _hAccepted / h * Math.Pow(err * err / _errAccepted, 0.25) / Safety;
+                fac = Math.Max(fac, Math.Clamp(facGus, 1 / MaxGrowth, MaxShrink));
+            }
+            _acceptedCount++;
+            _hAccepted = h;
+            _errAccepted = Math.Max(1e-2, err);
+            return 1 / fac;
+        }
+
+        public override double RejectFactor(double err, bool firstStep)
+        {
+            if (double.IsNaN(err) || double.IsPositiveInfinity(err)) return 1 / MaxShrink;
+            return firstStep ? 0.1 : 1 / Math.Clamp(Math.Pow(err, 0.25) / Safety, 1 / MaxGrowth, MaxShrink);
+        }
+
+        public override void Advance(double tNew)
+        {
+            base.Advance(tNew);
+            _jacobianCurrent = false;
+        }
 
         /// <summary>y(s) = (1 − s) y0 + s (y1 + (1 − s)(r2 + s r3)), s = (t − t0)/h (rodas.f CONTRO).</summary>
-        public void Interpolate(double t, Span<double> y)
+        public override void Interpolate(double t, Span<double> y)
         {
-            if (t == TEnd) { _yNew.CopyTo(y); return; }
+            if (t == TEnd) { YNew.CopyTo(y); return; }
             if (!_denseReady)
             {
                 // Formed on demand: most steps of a long run are never interpolated.
@@ -167,183 +232,7 @@ public sealed class Rosenbrock : IOdeSolver
                 _denseReady = true;
             }
             double s = (t - TStart) / (TEnd - TStart), s1 = 1 - s;
-            for (int i = 0; i < _n; i++) y[i] = s1 * _y[i] + s * (_yNew[i] + s1 * (_dense2[i] + s * _dense3[i]));
-        }
-
-        public OdeSolution Execute()
-        {
-            var f = _problem.Function;
-            var jac = _method.Jacobian;
-            double tEnd = _problem.TEnd, t = _problem.T0;
-            double span = tEnd - t;
-            double h = _options.FixedStep ?? _options.InitialStep ?? Math.Min(1e-6 * span, _options.MaxStep);
-            h = Math.Min(h, _options.MaxStep);
-            var outTimes = _options.OutputTimes;
-            var storedTimes = new List<double>();
-            var storedStates = new List<double[]>();
-            int nextOut = 0;
-            while (nextOut < outTimes.Count && outTimes[nextOut] <= t) Emit(outTimes[nextOut++], _y, storedTimes, storedStates);
-
-            long lastReport = Stopwatch.GetTimestamp();
-            bool reject = false, stopped = false, lastWasNonFinite = false, needJacobian = true;
-            double hAcc = 0, errAcc = 0;
-            while (t < tEnd)
-            {
-                _ct.ThrowIfCancellationRequested();
-                if (_accepted + _rejected >= _options.MaxSteps)
-                    throw new OdeIntegrationException(OdeFailure.MaxStepsExceeded, t, h,
-                        $"{_tab.Name}: step limit of {_options.MaxSteps} reached at t = {t:G6} (step {h:G3}).");
-                double hMin = 16 * double.Epsilon + 16 * Math.ScaleB(Math.Abs(t), -52);
-                if (h < hMin)
-                {
-                    string why = lastWasNonFinite ? "values became NaN or infinite" : "step size too small";
-                    throw new OdeIntegrationException(lastWasNonFinite ? OdeFailure.NonFiniteValues : OdeFailure.StepSizeTooSmall, t, h,
-                        $"{_tab.Name}: {why} at t = {t:G6} (step {h:G3}).");
-                }
-                bool final = t + h >= tEnd || tEnd - (t + h) < hMin;
-                if (final) h = tEnd - t;
-
-                if (needJacobian)
-                {
-                    f(t, _y, _f0);
-                    _fev++;
-                    jac.Update(t, _y);
-                    _jev++;
-                    if (!_method.Autonomous)
-                    {
-                        double delta = Math.Sqrt(2.2e-16 * Math.Max(1e-5, Math.Abs(t)));
-                        f(t + delta, _y, _fx);
-                        _fev++;
-                        for (int i = 0; i < _n; i++) _fx[i] = (_fx[i] - _f0[i]) / delta;
-                    }
-                    needJacobian = false;
-                }
-                _dec++;
-                if (!jac.Factorize(1 / (h * _tab.Gamma)))
-                {
-                    _rejected++;
-                    h *= 0.5;
-                    reject = true;
-                    continue;
-                }
-                double err = Step(f, jac, t, h);
-                if (double.IsNaN(err))
-                {
-                    _rejected++;
-                    lastWasNonFinite = true;
-                    reject = true;
-                    h /= MaxShrink;
-                    continue;
-                }
-                lastWasNonFinite = false;
-                if (_options.FixedStep is not null) err = 0;
-                double fac = Math.Clamp(Math.Pow(err, 0.25) / Safety, 1 / MaxGrowth, MaxShrink);
-                double hNew = h / fac;
-                if (err <= 1)
-                {
-                    if (_accepted > 0 && _options.FixedStep is null)
-                    {
-                        // Gustafsson's predictive controller.
-                        double facGus = hAcc / h * Math.Pow(err * err / errAcc, 0.25) / Safety;
-                        fac = Math.Max(fac, Math.Clamp(facGus, 1 / MaxGrowth, MaxShrink));
-                        hNew = h / fac;
-                    }
-                    hAcc = h;
-                    errAcc = Math.Max(1e-2, err);
-                    _accepted++;
-                    _minStep = Math.Min(_minStep, h);
-                    _maxStep = Math.Max(_maxStep, h);
-                    TStart = t;
-                    TEnd = final ? tEnd : t + h;
-                    while (nextOut < outTimes.Count && outTimes[nextOut] <= TEnd)
-                    {
-                        double to = outTimes[nextOut++];
-                        if (to == TEnd) Emit(to, _yNew, storedTimes, storedStates);
-                        else
-                        {
-                            Interpolate(to, _scratch);
-                            Emit(to, _scratch, storedTimes, storedStates);
-                        }
-                    }
-                    if (_options.StepCallback is { } callback && !callback(this)) stopped = true;
-                    (_y, _yNew) = (_yNew, _y);
-                    t = TEnd;
-                    needJacobian = true;
-                    if (reject) hNew = Math.Min(hNew, h);
-                    reject = false;
-                    h = _options.FixedStep ?? Math.Min(hNew, _options.MaxStep);
-                    if (_progress is not null && Stopwatch.GetTimestamp() - lastReport > ProgressInterval)
-                    {
-                        lastReport = Stopwatch.GetTimestamp();
-                        _progress.Report(new OdeProgress(t, _problem.T0, tEnd, _accepted));
-                    }
-                    if (stopped) break;
-                }
-                else
-                {
-                    _rejected++;
-                    h = _accepted == 0 && !reject ? h * 0.1 : hNew;
-                    reject = true;
-                }
-            }
-            _progress?.Report(new OdeProgress(t, _problem.T0, tEnd, _accepted));
-            var stats = new OdeStatistics
-            {
-                AcceptedSteps = _accepted,
-                RejectedSteps = _rejected,
-                FunctionEvaluations = _fev + (jac is DenseJacobianSolver dense ? dense.FunctionEvaluations : 0),
-                JacobianEvaluations = _jev,
-                Factorizations = _dec,
-                LinearSolves = _sol,
-                MinStep = _accepted > 0 ? _minStep : 0,
-                MaxStep = _maxStep,
-            };
-            return new OdeSolution(t, _y.ToArray(), storedTimes, storedStates, stats, stopped);
-        }
-
-        /// <summary>The six stages of rodas.f's ROCORE; returns the normalised error of the embedded solution (NaN if not finite).</summary>
-        private double Step(OdeFunction f, IJacobianSolver jac, double t, double h)
-        {
-            var a = _tab.A;
-            var cc = _tab.Cc;
-            bool nonAutonomous = !_method.Autonomous;
-            // Stage 1.
-            _f0.CopyTo(_k[0], 0);
-            if (nonAutonomous) BlockedKernels.Axpy(h * _tab.D[0], _fx, _k[0]);
-            jac.Solve(_k[0]);
-            _sol++;
-            // Stages 2–5: Y = y + Σ a_ij k_j, k_s = (σI − J)⁻¹ (f(Y) + Σ (c_ij/h) k_j + h d_s f_t).
-            for (int s = 1; s <= 4; s++)
-            {
-                BlockedKernels.Combine(_stage, _y, a[s], 1, _k, s);
-                f(t + _tab.C[s] * h, _stage, _dy);
-                _fev++;
-                BlockedKernels.Combine(_k[s], _dy, cc[s], 1 / h, _k, s);
-                if (nonAutonomous) BlockedKernels.Axpy(h * _tab.D[s], _fx, _k[s]);
-                jac.Solve(_k[s]);
-                _sol++;
-            }
-            // Embedded solution Y5 + k5 (Y5 is still in _stage), then the last stage: error estimate k6 and the new solution.
-            _stage.CopyTo(_yNew, 0);
-            BlockedKernels.Axpy(1, _k[4], _yNew);
-            f(t + h, _yNew, _dy);
-            _fev++;
-            BlockedKernels.Combine(_k[5], _dy, cc[5], 1 / h, _k, 5);
-            jac.Solve(_k[5]);
-            _sol++;
-            BlockedKernels.Axpy(1, _k[5], _yNew);
-            _denseReady = false;
-            return _norm.Norm(_k[5], _y, _yNew);
-        }
-
-        private void Emit(double t, double[] y, List<double> times, List<double[]> states)
-        {
-            if (_options.OutputHandler is { } handler) handler(t, y);
-            else
-            {
-                times.Add(t);
-                states.Add((double[])y.Clone());
-            }
+            for (int i = 0; i < N; i++) y[i] = s1 * Y[i] + s * (YNew[i] + s1 * (_dense2[i] + s * _dense3[i]));
         }
     }
 }
