@@ -42,4 +42,37 @@ if (args is ["gf", ..])
     foreach (var p in result.Trajectory.Samples) Console.WriteLine($"  t={p.T,-10:G3} u={p.U,-12:F8} s={p.S,-12:F8} mse={p.Mse:E6}");
     return;
 }
+// `compare OUTDIR`: writes the shared problem (λ, w*, w0) for bench/compare_scipy.py and PhaseFlow's own timing and
+// values at t = 1, 10, …, 1e7 (rtol 1e-6), plus a reference at rtol 1e-11.
+if (args is ["compare", var outDir])
+{
+    var inv = System.Globalization.CultureInfo.InvariantCulture;
+    var spectrum = Spectrum.PowerLaw(1000, 2);
+    var model = new PhaseRetrievalModel(spectrum, Teacher.Gaussian(spectrum, 1));
+    var w0 = Initialization.Sphere(1000, 2);
+    Directory.CreateDirectory(outDir);
+    File.WriteAllLines(Path.Combine(outDir, "problem.csv"),
+        ["lambda,teacher,w0", .. Enumerable.Range(0, 1000).Select(i => string.Create(inv, $"{model.Lambda[i]:R},{model.Teacher[i]:R},{w0[i]:R}"))]);
+    var times = Enumerable.Range(0, 8).Select(k => Math.Pow(10, k)).ToArray();
+    var problem = new PhaseRetrievalProblem(model, w0, 1e7);
+    var options = new SimulationOptions { Output = OutputSchedule.At(times) };
+    SimulationResult Run(double rtol, double atol) => new PopulationGradientFlow(rtol, atol).Solve(problem, options);
+    Run(1e-6, 1e-9); // JIT warm-up
+    var seconds = new List<double>();
+    SimulationResult result = null!;
+    for (int r = 0; r < 7; r++)
+    {
+        long start = Stopwatch.GetTimestamp();
+        result = Run(1e-6, 1e-9);
+        seconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+    }
+    var reference = Run(1e-11, 1e-14);
+    void Write(string name, SimulationResult res, double time) => File.WriteAllLines(Path.Combine(outDir, name),
+        [string.Create(inv, $"# seconds {time:R} steps {res.Statistics.Steps}"), "t,u,mse",
+         .. res.Trajectory.Samples.Select(p => string.Create(inv, $"{p.T:R},{p.U:R},{p.Mse:R}"))]);
+    Write("phaseflow.csv", result, seconds.Order().ElementAt(3));
+    Write("reference.csv", reference, double.NaN);
+    Console.WriteLine(string.Create(inv, $"PhaseFlow Rodas4 + Woodbury: median {seconds.Order().ElementAt(3):F4} s over 7 runs, {result.Statistics.Steps} steps"));
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(DirectSimulatorBenchmarks).Assembly).Run(args);

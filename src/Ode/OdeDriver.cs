@@ -184,7 +184,7 @@ internal static class OdeDriver
     private static OdeEventOccurrence? LocateEvents(Stepper s, IReadOnlyList<OdeEvent> events, double[] gPrevious,
         List<OdeEventOccurrence> occurrences, double[] scratch)
     {
-        var found = new List<(OdeEvent Event, double T)>();
+        List<(OdeEvent Event, double T)>? found = null; // allocated only when a step holds an event
         for (int e = 0; e < events.Count; e++)
         {
             var ev = events[e];
@@ -201,8 +201,9 @@ internal static class OdeDriver
             double tol = 4 * Math.ScaleB(Math.Max(Math.Abs(s.TStart), Math.Abs(s.TEnd)), -52) + 1e-300;
             double root = gEnd == 0 ? s.TEnd
                 : Brent.TryFindRoot(G, s.TStart, s.TEnd, tol, 200, out double r) ? r : s.TEnd;
-            found.Add((ev, root));
+            (found ??= []).Add((ev, root));
         }
+        if (found is null) return null;
         OdeEventOccurrence? terminal = null;
         foreach (var (ev, time) in found.OrderBy(f => f.T))
         {
