@@ -15,6 +15,15 @@ public sealed class ExplicitRungeKutta : IOdeSolver
     /// <summary>Dormand–Prince 5(4) with its fourth-order dense output.</summary>
     public static ExplicitRungeKutta DormandPrince54() => new(ExplicitRungeKuttaTableau.DormandPrince54);
 
+    /// <summary>Tsitouras 5(4) with its fourth-order dense output.</summary>
+    public static ExplicitRungeKutta Tsitouras54() => new(ExplicitRungeKuttaTableau.Tsitouras54);
+
+    /// <summary>Classical RK4; needs <see cref="OdeOptions.FixedStep"/>.</summary>
+    public static ExplicitRungeKutta ClassicalRungeKutta4() => new(ExplicitRungeKuttaTableau.ClassicalRungeKutta4);
+
+    /// <summary>Explicit Euler; needs <see cref="OdeOptions.FixedStep"/>.</summary>
+    public static ExplicitRungeKutta Euler() => new(ExplicitRungeKuttaTableau.Euler);
+
     /// <summary>The method's tableau.</summary>
     public ExplicitRungeKuttaTableau Tableau { get; }
 

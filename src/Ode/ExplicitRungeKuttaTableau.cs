@@ -83,6 +83,62 @@ public sealed class ExplicitRungeKuttaTableau
     /// fourth-order continuous extension.</summary>
     public static ExplicitRungeKuttaTableau DormandPrince54 { get; } = CreateDormandPrince54();
 
+    /// <summary>Tsitouras 5(4) (Ch. Tsitouras, <i>Comput. Math. Appl.</i> 62, 2011), FSAL, with its fourth-order
+    /// interpolant; coefficients in the double-precision form of OrdinaryDiffEq.jl.</summary>
+    public static ExplicitRungeKuttaTableau Tsitouras54 { get; } = CreateTsitouras54();
+
+    /// <summary>The classical fourth-order Runge–Kutta method (fixed step only) with a third-order continuous extension.</summary>
+    public static ExplicitRungeKuttaTableau ClassicalRungeKutta4 { get; } = new("classical RK4", 4, 0,
+        [0, 0.5, 0.5, 1], [[], [0.5], [0, 0.5], [0, 0, 1]], [1.0 / 6, 1.0 / 3, 1.0 / 3, 1.0 / 6], null, firstSameAsLast: false,
+        (theta, w) =>
+        {
+            double t2 = theta * theta, t3 = t2 * theta;
+            w[0] = theta - 1.5 * t2 + 2.0 / 3 * t3;
+            w[1] = w[2] = t2 - 2.0 / 3 * t3;
+            w[3] = -0.5 * t2 + 2.0 / 3 * t3;
+        }, denseOrder: 3);
+
+    /// <summary>Explicit Euler (fixed step only), linear interpolation between steps.</summary>
+    public static ExplicitRungeKuttaTableau Euler { get; } = new("explicit Euler", 1, 0, [0], [[]], [1], null, firstSameAsLast: false,
+        (theta, w) => w[0] = theta, denseOrder: 1);
+
+    private static ExplicitRungeKuttaTableau CreateTsitouras54()
+    {
+        double[] c = [0, 0.161, 0.327, 0.9, 0.9800255409045097, 1, 1];
+        double[] b = [0.09646076681806523, 0.01, 0.4798896504144996, 1.379008574103742, -3.290069515436081, 2.324710524099774, 0];
+        double[][] a =
+        [
+            [],
+            [0.161],
+            [-0.008480655492356989, 0.335480655492357],
+            [2.8971530571054935, -6.359448489975075, 4.3622954328695815],
+            [5.325864828439257, -11.748883564062828, 7.4955393428898365, -0.09249506636175525],
+            [5.86145544294642, -12.92096931784711, 8.159367898576159, -0.071584973281401, -0.028269050394068383],
+            b[..6],
+        ];
+        double[] e =
+        [
+            -0.00178001105222577714, -0.0008164344596567469, 0.007880878010261995, -0.1447110071732629,
+            0.5823571654525552, -0.45808210592918697, 1.0 / 66,
+        ];
+        // b_i(θ) = θ (r_i1 + θ (r_i2 + θ (r_i3 + θ r_i4))).
+        double[][] r =
+        [
+            [1.0, -2.763706197274826, 2.9132554618219126, -1.0530884977290216],
+            [0, 0.13169999999999998, -0.2234, 0.1017],
+            [0, 3.9302962368947516, -5.941033872131505, 2.490627285651253],
+            [0, -12.411077166933676, 30.33818863028232, -16.548102889244902],
+            [0, 37.50931341651104, -88.1789048947664, 47.37952196281928],
+            [0, -27.896526289197286, 65.09189467479366, -34.87065786149661],
+            [0, 1.5, -4.0, 2.5],
+        ];
+        void Dense(double theta, Span<double> w)
+        {
+            for (int i = 0; i < 7; i++) w[i] = theta * (r[i][0] + theta * (r[i][1] + theta * (r[i][2] + theta * r[i][3])));
+        }
+        return new ExplicitRungeKuttaTableau("Tsitouras 5(4)", 5, 4, c, a, b, e, firstSameAsLast: true, Dense, denseOrder: 4);
+    }
+
     private static ExplicitRungeKuttaTableau CreateDormandPrince54()
     {
         double[] c = [0, 1.0 / 5, 3.0 / 10, 4.0 / 5, 8.0 / 9, 1, 1];
