@@ -30,6 +30,13 @@ public class IntegratorBenchmarks
     public double DormandPrince() =>
         ExplicitRungeKutta.DormandPrince54().Solve(_problem, new OdeOptions { FixedStep = 0.01 }).Y[0];
 
+    [Benchmark(Description = "Tsitouras 5(4)")]
+    public double Tsitouras() =>
+        ExplicitRungeKutta.Tsitouras54().Solve(_problem, new OdeOptions { FixedStep = 0.01 }).Y[0];
+
+    [Benchmark(Description = "Dormand–Prince 8(5,3)")]
+    public double Dop853() => new DormandPrince853().Solve(_problem, new OdeOptions { FixedStep = 0.01 }).Y[0];
+
     [Benchmark(Description = "Rodas4 + Woodbury")]
     public double Rodas4() =>
         Rosenbrock.Rodas4(PopulationGradientFlow.StructuredJacobian(_model), autonomous: true)

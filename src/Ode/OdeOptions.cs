@@ -10,6 +10,9 @@ public sealed record OdeOptions
     /// it must not make the scale zero). Default 1e-9.</summary>
     public double AbsoluteTolerance { get; init; } = 1e-9;
 
+    /// <summary>Optional per-component relative tolerances, each in (0, 1); overrides <see cref="RelativeTolerance"/>.</summary>
+    public IReadOnlyList<double>? RelativeTolerances { get; init; }
+
     /// <summary>Optional per-component absolute tolerances; overrides <see cref="AbsoluteTolerance"/>.</summary>
     public IReadOnlyList<double>? AbsoluteTolerances { get; init; }
 
@@ -48,6 +51,14 @@ public sealed record OdeOptions
             throw new ArgumentOutOfRangeException(nameof(RelativeTolerance), RelativeTolerance, "RelativeTolerance must be in (0, 1).");
         if (!(AbsoluteTolerance >= 0) || !double.IsFinite(AbsoluteTolerance))
             throw new ArgumentOutOfRangeException(nameof(AbsoluteTolerance), AbsoluteTolerance, "AbsoluteTolerance must be finite and >= 0.");
+        if (RelativeTolerances is { } rtols)
+        {
+            if (rtols.Count != problem.Dimension)
+                throw new ArgumentOutOfRangeException(nameof(RelativeTolerances), rtols.Count, $"RelativeTolerances must have {problem.Dimension} entries.");
+            for (int i = 0; i < rtols.Count; i++)
+                if (!(rtols[i] > 0 && rtols[i] < 1))
+                    throw new ArgumentOutOfRangeException(nameof(RelativeTolerances), rtols[i], $"RelativeTolerances[{i}] must be in (0, 1).");
+        }
         if (AbsoluteTolerances is { } atols)
         {
             if (atols.Count != problem.Dimension)

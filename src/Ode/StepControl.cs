@@ -6,23 +6,25 @@ internal sealed class ErrorNorm
     private readonly double _rtol;
     private readonly double _atol;
     private readonly double[]? _atols;
+    private readonly double[]? _rtols;
 
     public ErrorNorm(OdeOptions options)
     {
         _rtol = options.RelativeTolerance;
         _atol = options.AbsoluteTolerance;
         _atols = options.AbsoluteTolerances?.ToArray();
+        _rtols = options.RelativeTolerances?.ToArray();
     }
 
     public double Scale(int i, double y0, double y1) =>
-        (_atols is null ? _atol : _atols[i]) + _rtol * Math.Max(Math.Abs(y0), Math.Abs(y1));
+        (_atols is null ? _atol : _atols[i]) + (_rtols is null ? _rtol : _rtols[i]) * Math.Max(Math.Abs(y0), Math.Abs(y1));
 
     /// <summary>RMS of err_i / scale_i; NaN when anything is not finite.</summary>
     public double Norm(ReadOnlySpan<double> err, ReadOnlySpan<double> y0, ReadOnlySpan<double> y1)
     {
         double sum = 0;
         int start = 0;
-        if (_atols is null && _atol > 0 && System.Numerics.Vector.IsHardwareAccelerated && err.Length >= System.Numerics.Vector<double>.Count)
+        if (_atols is null && _rtols is null && _atol > 0 && System.Numerics.Vector.IsHardwareAccelerated && err.Length >= System.Numerics.Vector<double>.Count)
         {
             // Common case (one positive atol): SIMD; scales are then positive.
             var ev = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(err);

@@ -56,6 +56,18 @@ public class DormandPrinceTests
     }
 
     [Fact]
+    public void ComponentwiseTolerancesControlEachComponent()
+    {
+        // Loose tolerances on the rotation components, tight on the logistic one: the logistic error must follow its own.
+        var options = new OdeOptions { RelativeTolerances = [1e-10, 1e-3, 1e-3], AbsoluteTolerances = [1e-12, 1e-3, 1e-3] };
+        var sol = Solver.Solve(LogisticAndRotation(10), options);
+        var exact = LogisticAndRotationExact(10);
+        Assert.True(Math.Abs(sol.Y[0] - exact[0]) < 1e-8);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Solver.Solve(LogisticAndRotation(1), new OdeOptions { RelativeTolerances = [1e-6] }));
+        Assert.Equal("RelativeTolerances", e.ParamName);
+    }
+
+    [Fact]
     public void DenseOutputIsAccurateBetweenSteps()
     {
         var times = Enumerable.Range(0, 201).Select(i => i * 0.05).ToArray();

@@ -7,7 +7,7 @@ public class MethodOrderTests
 {
     public static TheoryData<string, int> Methods => new()
     {
-        { "euler", 1 }, { "rk4", 4 }, { "dopri5", 5 }, { "tsit5", 5 }, { "rodas4", 4 },
+        { "euler", 1 }, { "rk4", 4 }, { "dopri5", 5 }, { "tsit5", 5 }, { "dop853", 8 }, { "rodas4", 4 },
     };
 
     private static IOdeSolver Create(string name, OdeProblem p) => name switch
@@ -16,6 +16,7 @@ public class MethodOrderTests
         "rk4" => ExplicitRungeKutta.ClassicalRungeKutta4(),
         "dopri5" => ExplicitRungeKutta.DormandPrince54(),
         "tsit5" => ExplicitRungeKutta.Tsitouras54(),
+        "dop853" => new DormandPrince853(),
         _ => Rosenbrock.Rodas4(DenseJacobianSolver.FiniteDifference(p.Dimension, p.Function)),
     };
 
@@ -33,8 +34,9 @@ public class MethodOrderTests
     public void MeasuredOrderMatchesDesign(string method, int order)
     {
         // Step counts chosen so the error is far above rounding and in the asymptotic regime for each order.
-        int n0 = order switch { 1 => 200, 4 => 10, _ => 8 };
-        var errors = Enumerable.Range(0, 4).Select(k =>
+        // Eighth order reaches rounding (1e-15) by 16 steps on [0, 2], so its sweep is 2, 4, 8.
+        int n0 = order switch { 1 => 200, 4 => 10, 8 => 2, _ => 8 }, count = order >= 8 ? 3 : 4;
+        var errors = Enumerable.Range(0, count).Select(k =>
         {
             int n = n0 << k;
             var p = Problem();
@@ -49,6 +51,7 @@ public class MethodOrderTests
     [Theory]
     [InlineData("dopri5")]
     [InlineData("tsit5")]
+    [InlineData("dop853")]
     [InlineData("rodas4")]
     public void AdaptiveRunsMeetTheirToleranceAndInterpolate(string method)
     {
@@ -57,6 +60,21 @@ public class MethodOrderTests
         var sol = Create(method, p).Solve(p, new OdeOptions { RelativeTolerance = 1e-8, AbsoluteTolerance = 1e-10, OutputTimes = times });
         double worst = times.Select((t, i) => Math.Max(Math.Abs(sol.OutputStates[i][0] - Exact(t)[0]), Math.Abs(sol.OutputStates[i][1] - Exact(t)[1]))).Max();
         Assert.True(worst < 1e-6, $"{method}: error {worst:E2} between steps");
+    }
+
+    [Fact]
+    public void Dop853TableauIsConsistent() => Assert.True(DormandPrince853.MaxRowSumDefect() < 1e-14);
+
+    [Fact]
+    public void Dop853DenseOutputIsOfHighOrder()
+    {
+        // At a loose tolerance the steps are long; the 7th-order interpolant must still track the solution between them.
+        var times = Enumerable.Range(0, 81).Select(i => i * 0.025).ToArray();
+        var p = Problem();
+        var sol = new DormandPrince853().Solve(p, new OdeOptions { RelativeTolerance = 1e-11, AbsoluteTolerance = 1e-13, OutputTimes = times });
+        double worst = times.Select((t, i) => Math.Abs(sol.OutputStates[i][1] - Exact(t)[1])).Max();
+        Assert.True(worst < 1e-9, $"error {worst:E2} with {sol.Statistics.AcceptedSteps} steps");
+        Assert.True(sol.Statistics.AcceptedSteps < 30, $"{sol.Statistics.AcceptedSteps} steps");
     }
 
     [Fact]
