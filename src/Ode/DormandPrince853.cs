@@ -12,9 +12,7 @@ public sealed class DormandPrince853 : IOdeSolver
     public OdeSolution Solve(OdeProblem problem, OdeOptions options, IProgress<OdeProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(problem);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate(problem);
+        OdeDriver.Validate(problem, options);
         return OdeDriver.Run(new Stepper853(problem, options, Name), problem, options, progress, cancellationToken);
     }
 

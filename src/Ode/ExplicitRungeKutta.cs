@@ -34,9 +34,7 @@ public sealed class ExplicitRungeKutta : IOdeSolver
     public OdeSolution Solve(OdeProblem problem, OdeOptions options, IProgress<OdeProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(problem);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate(problem);
+        OdeDriver.Validate(problem, options);
         if (Tableau.ErrorWeights is null && options.FixedStep is null)
             throw new ArgumentException($"{Tableau.Name} has no embedded error estimate: set OdeOptions.FixedStep.", nameof(options));
         return OdeDriver.Run(new ExplicitStepper(Tableau, problem, options), problem, options, progress, cancellationToken);

@@ -64,6 +64,14 @@ internal static class OdeDriver
 {
     private static readonly long ProgressInterval = Stopwatch.Frequency / 10;
 
+    /// <summary>The argument checks every solver makes before it builds its stepper.</summary>
+    public static void Validate(OdeProblem problem, OdeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate(problem);
+    }
+
     public static OdeSolution Run(Stepper s, OdeProblem problem, OdeOptions options, IProgress<OdeProgress>? progress, CancellationToken ct)
     {
         double t0 = problem.T0, tEnd = problem.TEnd, t = t0;

@@ -97,9 +97,7 @@ public sealed class Rosenbrock : IOdeSolver
     public OdeSolution Solve(OdeProblem problem, OdeOptions options, IProgress<OdeProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(problem);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate(problem);
+        OdeDriver.Validate(problem, options);
         if (Jacobian.Dimension != problem.Dimension)
             throw new ArgumentException($"The Jacobian solver is for dimension {Jacobian.Dimension}, the problem has {problem.Dimension}.", nameof(problem));
         return OdeDriver.Run(new RosenbrockStepper(this, problem, options), problem, options, progress, cancellationToken);
