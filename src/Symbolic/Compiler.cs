@@ -44,6 +44,8 @@ public static class Compiler
     private static readonly MethodInfo SignMethod = typeof(Compiler).GetMethod(nameof(SignOf), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly MethodInfo PowMethod = typeof(Math).GetMethod(nameof(Math.Pow), [typeof(double), typeof(double)])!;
 
+    private static readonly MethodInfo ClearMethod = typeof(Array).GetMethod(nameof(Array.Clear), [typeof(Array)])!;
+
     private static double SignOf(double x) => Math.Sign(x);
 
     /// <summary>Compiles <paramref name="outputs"/> as functions of <paramref name="inputs"/> (symbols or indexed symbols,
@@ -98,8 +100,12 @@ public static class Compiler
             return code;
         }
 
+        // Sparse outputs (Jacobians): clear y once instead of assigning each structural zero.
+        bool clear = outputs.Count(o => o.Equals(Expr.Zero)) > 16;
+        if (clear) body.Add(LinqExpr.Call(ClearMethod, y));
         for (int i = 0; i < outputs.Count; i++)
         {
+            if (clear && outputs[i].Equals(Expr.Zero)) continue;
             var value = Emit(outputs[i]);
             body.Add(LinqExpr.Assign(LinqExpr.ArrayAccess(y, LinqExpr.Constant(i)), value));
         }
