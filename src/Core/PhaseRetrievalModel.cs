@@ -48,6 +48,10 @@ public sealed class PhaseRetrievalModel
     /// <summary>Qw*, i.e. λ_i w*_i.</summary>
     public ReadOnlySpan<double> QTeacher => _qTeacher;
 
+    // The model is immutable: in-assembly closures (flow right-hand side, Jacobian) read these arrays instead of copying.
+    internal double[] LambdaArray => _lambda;
+    internal double[] QTeacherArray => _qTeacher;
+
     /// <summary>s* = w*ᵀQw*.</summary>
     public double SStar { get; }
 

@@ -58,8 +58,8 @@ public sealed record PopulationGradientFlow : IDirectSimulator
     public static OdeFunction RightHandSide(PhaseRetrievalModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var lambda = model.Lambda.ToArray();
-        var qt = model.QTeacher.ToArray();
+        var lambda = model.LambdaArray;
+        var qt = model.QTeacherArray;
         double sStar = model.SStar;
         return (_, w, dw) =>
         {
@@ -72,8 +72,8 @@ public sealed record PopulationGradientFlow : IDirectSimulator
     public static DiagonalLowRankJacobianSolver StructuredJacobian(PhaseRetrievalModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var lambda = model.Lambda.ToArray();
-        var qt = model.QTeacher.ToArray();
+        var lambda = model.LambdaArray;
+        var qt = model.QTeacherArray;
         double sStar = model.SStar;
         int n = lambda.Length;
         return new DiagonalLowRankJacobianSolver(n, 2, (_, w, diagonal, u, v) =>
@@ -107,8 +107,8 @@ public sealed record PopulationGradientFlow : IDirectSimulator
         var ode = new OdeProblem(RightHandSide(model), 0, problem.InitialWeights, problem.Horizon);
         var start = model.Statistics(problem.InitialWeights);
         recorder.Track(0, start.S, start.U);
-        var lambda = model.Lambda.ToArray();
-        var qt = model.QTeacher.ToArray();
+        var lambda = model.LambdaArray;
+        var qt = model.QTeacherArray;
         // Markers are events located on the dense output. The driver evaluates each event first at the step end, so the
         // step callback knows when a threshold has been passed for good; from then on the event costs nothing (at large d
         // every pass over w counts). Until then the crossing event also keeps the running maximum of s.

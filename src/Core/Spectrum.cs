@@ -52,7 +52,8 @@ public sealed class Spectrum
         Guard.Positive(a, "a");
         var lambda = new double[d];
         for (int i = 0; i < d; i++) lambda[i] = Math.Pow(i + 1, -a);
-        double h = HarmonicNumber(d, a);
+        double h = 0; // H_{d,a}, smallest term first, from the powers just computed
+        for (int i = d - 1; i >= 0; i--) h += lambda[i];
         for (int i = 0; i < d; i++) lambda[i] /= h;
         if (!(lambda[d - 1] >= double.Epsilon * (1L << 52)))
         {
