@@ -94,8 +94,14 @@ public sealed class DenseJacobianSolver : IJacobianSolver
         var e = -_jacobian;
         for (int i = 0; i < Dimension; i++) e[i, i] += sigma;
         _lu = e.LU();
-        double det = _lu.Determinant;
-        return double.IsFinite(det) && det != 0;
+        // Not the determinant: it overflows for n ≳ 50 when σ = 1/(hγ) is large, which would reject every step.
+        var upper = _lu.U;
+        for (int i = 0; i < Dimension; i++)
+        {
+            double pivot = upper[i, i];
+            if (pivot == 0 || !double.IsFinite(pivot)) return false;
+        }
+        return true;
     }
 
     /// <inheritdoc />

@@ -129,6 +129,23 @@ public class RosenbrockTests
     }
 
     [Fact]
+    public void DenseFactorizationOfALargeSystemWithATinyStepIsNotCalledSingular()
+    {
+        // det(σI − J) = σ^n overflows for n = 80, σ = 1e8; the factorisation is perfectly regular.
+        int n = 80;
+        var solver = DenseJacobianSolver.Analytic(n, (_, _, j) => { for (int i = 0; i < n; i++) j[i, i] = -1; });
+        solver.Update(0, new double[n]);
+        Assert.True(solver.Factorize(1e8));
+        var b = Enumerable.Repeat(1e8 + 1, n).ToArray();
+        solver.Solve(b);
+        Assert.All(b, x => Assert.Equal(1, x, 1e-15));
+        // And y' = −y in 80 copies integrates from an automatic first step.
+        var p = new OdeProblem((_, y, dy) => { for (int i = 0; i < n; i++) dy[i] = -y[i]; }, 0, Enumerable.Repeat(1.0, n).ToArray(), 1);
+        var sol = Rosenbrock.Rodas4(solver, autonomous: true).Solve(p, new OdeOptions { RelativeTolerance = 1e-8, AbsoluteTolerance = 1e-12 });
+        Assert.All(sol.Y, y => Assert.Equal(Math.Exp(-1), y, 1e-7));
+    }
+
+    [Fact]
     public void DimensionMismatchIsRejected()
     {
         var p = Forced(1);

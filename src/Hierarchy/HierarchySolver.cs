@@ -1,0 +1,396 @@
+using System.Diagnostics;
+using System.Globalization;
+using MathNet.Numerics.LinearAlgebra;
+using PhaseFlow.Core;
+using PhaseFlow.Ode;
+using PhaseFlow.Symbolic;
+
+namespace PhaseFlow.Hierarchy;
+
+/// <summary>Integrator for the closed hierarchy.</summary>
+public enum HierarchyIntegrator
+{
+    /// <summary>Rodas4 (L-stable Rosenbrock) with the compiled symbolic Jacobian and dense LU: safe when the closure
+    /// makes the system stiff (the exact closure's rates span the spectrum).</summary>
+    Rodas4,
+
+    /// <summary>Dormand–Prince 5(4): cheaper per step on non-stiff truncations.</summary>
+    DormandPrince54,
+
+    /// <summary>Dormand–Prince 8(5,3): for tight tolerances on non-stiff truncations.</summary>
+    DormandPrince853,
+}
+
+/// <summary>An initial-value problem for a closed hierarchy: the system (with its constants), the moments at t = 0 and
+/// the horizon.</summary>
+public sealed class HierarchyProblem
+{
+    private readonly double[] _s, _u;
+
+    /// <summary>Creates the problem from s^(0..K)(0) and u^(0..K)(0).</summary>
+    /// <exception cref="InvalidParameterException">The system has no constants, or the initial values have the wrong
+    /// length or are not finite, or the horizon is not positive.</exception>
+    public HierarchyProblem(HierarchySystem system, IReadOnlyList<double> initialS, IReadOnlyList<double> initialU, double horizon)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(initialS);
+        ArgumentNullException.ThrowIfNull(initialU);
+        if (system.Constants is null)
+            throw new InvalidParameterException("system", "built with constants (a spectrum and teacher, or given s*^(k)) to be integrated", "a symbolic system");
+        int n = system.Order + 1;
+        Check(initialS, n, "initialS");
+        Check(initialU, n, "initialU");
+        if (!(horizon > 0) || !double.IsFinite(horizon))
+            throw new InvalidParameterException("horizon", "finite and > 0", horizon.ToString("R", CultureInfo.InvariantCulture));
+        System = system;
+        _s = initialS.ToArray();
+        _u = initialU.ToArray();
+        Horizon = horizon;
+    }
+
+    /// <summary>The problem of a direct run: moments of w(0) under the model's Q and teacher.</summary>
+    public static HierarchyProblem FromDirect(HierarchySystem system, PhaseRetrievalProblem direct)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(direct);
+        var model = direct.Model;
+        var w = direct.InitialWeights;
+        var s = new double[system.Order + 1];
+        var u = new double[system.Order + 1];
+        for (int k = 0; k <= system.Order; k++)
+        {
+            s[k] = model.S(w, k);
+            u[k] = model.U(w, k);
+        }
+        return new HierarchyProblem(system, s, u, direct.Horizon);
+    }
+
+    /// <summary>The closed system.</summary>
+    public HierarchySystem System { get; }
+
+    /// <summary>s^(0..K) at t = 0.</summary>
+    public IReadOnlyList<double> InitialS => _s;
+
+    /// <summary>u^(0..K) at t = 0.</summary>
+    public IReadOnlyList<double> InitialU => _u;
+
+    /// <summary>Final time.</summary>
+    public double Horizon { get; }
+
+    private static void Check(IReadOnlyList<double> values, int n, string name)
+    {
+        if (values.Count != n) throw new InvalidParameterException(name, $"of length K + 1 = {n}", $"length {values.Count}");
+        for (int i = 0; i < n; i++)
+            if (!double.IsFinite(values[i]))
+                throw new InvalidParameterException($"{name}[{i}]", "finite", values[i].ToString("R", CultureInfo.InvariantCulture));
+    }
+}
+
+/// <summary>Error control and recording of a hierarchy integration. Immutable.</summary>
+public sealed record HierarchyOptions
+{
+    /// <summary>Relative tolerance on the scaled moments x^(k)/λ_1^k, in (0, 0.1). Default 1e-10.</summary>
+    public double RelativeTolerance { get; init; } = 1e-10;
+
+    /// <summary>Absolute tolerance on the scaled moments, ≥ 0. Default 1e-14.</summary>
+    public double AbsoluteTolerance { get; init; } = 1e-14;
+
+    /// <summary>The integrator. Default Rodas4.</summary>
+    public HierarchyIntegrator Integrator { get; init; } = HierarchyIntegrator.Rodas4;
+
+    /// <summary>Step limit. Default 10^6.</summary>
+    public long MaxSteps { get; init; } = 1_000_000;
+
+    /// <summary>When samples are recorded (the direct simulators' schedule type).</summary>
+    public OutputSchedule Output { get; init; } = OutputSchedule.LogSpaced(60, 0.01);
+
+    /// <summary>Record s^(k) and u^(k) for k = 2..K as extra columns named s2, u2, … (as <see cref="TrajectoryColumn.Moments"/>
+    /// names them for direct runs).</summary>
+    public bool RecordMoments { get; init; }
+
+    /// <summary>Called with every sample; the span holds the hierarchy state s^(0..K), u^(0..K) (not weights).</summary>
+    public ITrajectoryObserver? Observer { get; init; }
+
+    /// <summary>The escape marker is the first time |u| ≥ EscapeThreshold · s*; in (0, 1). Default 0.5.</summary>
+    public double EscapeThreshold { get; init; } = 0.5;
+}
+
+/// <summary>The outcome of a hierarchy integration.</summary>
+public sealed class HierarchyResult
+{
+    internal HierarchyResult(Trajectory trajectory, double[] finalS, double[] finalU, PhaseMarkers markers,
+        SimulationStatistics statistics, TimeSpan wallTime, double? conditionNumber, double maxAlignment)
+    {
+        MaxAlignment = maxAlignment;
+        Trajectory = trajectory;
+        FinalS = finalS;
+        FinalU = finalU;
+        Markers = markers;
+        Statistics = statistics;
+        WallTime = wallTime;
+        ConditionNumber = conditionNumber;
+    }
+
+    /// <summary>Samples (t, s, u, MSE, loss and, on request, the higher moments); MSE is NaN when d is unknown.</summary>
+    public Trajectory Trajectory { get; }
+
+    /// <summary>s^(0..K) at the horizon.</summary>
+    public IReadOnlyList<double> FinalS { get; }
+
+    /// <summary>u^(0..K) at the horizon.</summary>
+    public IReadOnlyList<double> FinalU { get; }
+
+    /// <summary>Escape and critical-crossing times, located on the dense output.</summary>
+    public PhaseMarkers Markers { get; }
+
+    /// <summary>Work counters.</summary>
+    public SimulationStatistics Statistics { get; }
+
+    /// <summary>Wall-clock duration.</summary>
+    public TimeSpan WallTime { get; }
+
+    /// <summary>Largest |u|/√(s·s*) over the recorded samples. Moments of real weights obey Cauchy–Schwarz, so this is ≤ 1;
+    /// a truncated hierarchy that exceeds 1 has left the set of possible moments and its later values are not to be trusted.</summary>
+    public double MaxAlignment { get; }
+
+    /// <summary>Exact closure: the Vandermonde condition number (see <see cref="HierarchySystem.ConditionNumber"/>).</summary>
+    public double? ConditionNumber { get; }
+}
+
+/// <summary>Integrates a closed hierarchy in scaled moments x^(k)/λ_1^k with the compiled symbolic right-hand side and
+/// Jacobian.</summary>
+public static class HierarchySolver
+{
+    /// <summary>Integrates <paramref name="problem"/> to its horizon.</summary>
+    /// <exception cref="InvalidParameterException">Invalid options.</exception>
+    /// <exception cref="SimulationFailedException">The integration diverged or could not finish; says when.</exception>
+    public static HierarchyResult Solve(HierarchyProblem problem, HierarchyOptions options, IProgress<SimulationProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(options);
+        long started = Stopwatch.GetTimestamp();
+        Validate(options);
+        var system = problem.System;
+        var constants = system.Constants!;
+        int order = system.Order, n = 2 * (order + 1);
+        double rho = constants.Scale;
+        var compiled = ScaledSystem.Compile(system);
+        var y0 = new double[n];
+        for (int k = 0; k <= order; k++)
+        {
+            y0[k] = problem.InitialS[k] / Math.Pow(rho, k);
+            y0[order + 1 + k] = problem.InitialU[k] / Math.Pow(rho, k);
+        }
+
+        double sStar = constants.SStar, sStar0 = constants.SStarMoment(0);
+        double escapeLevel = options.EscapeThreshold * sStar, crossingLevel = sStar / 3;
+        var samples = new List<TrajectorySample>();
+        var columns = new List<string>();
+        if (options.RecordMoments)
+            for (int k = 2; k <= order; k++) { columns.Add($"s{k}"); columns.Add($"u{k}"); }
+        var unscaled = new double[n];
+        double maxS = problem.InitialS[1], maxAlignment = 0;
+        double? escape = Math.Abs(problem.InitialU[1]) >= escapeLevel ? 0 : null;
+        double? crossing = problem.InitialS[1] >= crossingLevel ? 0 : null;
+        double S1(ReadOnlySpan<double> y) => rho * y[1];
+        double U1(ReadOnlySpan<double> y) => rho * y[order + 2];
+
+        void Record(double t, ReadOnlySpan<double> y)
+        {
+            for (int k = 0; k <= order; k++)
+            {
+                double p = Math.Pow(rho, k);
+                unscaled[k] = y[k] * p;
+                unscaled[order + 1 + k] = y[order + 1 + k] * p;
+            }
+            double s = unscaled[1], u = unscaled[order + 2];
+            double mse = constants.Dimension is { } d ? (unscaled[0] + sStar0 - 2 * Math.Abs(unscaled[order + 1])) / d : double.NaN;
+            double loss = 3 * s * s + 3 * sStar * sStar - 4 * u * u - 2 * sStar * s;
+            var extra = new double[columns.Count];
+            for (int k = 2, c = 0; k <= order; k++, c += 2)
+            {
+                if (!options.RecordMoments) break;
+                extra[c] = unscaled[k];
+                extra[c + 1] = unscaled[order + 1 + k];
+            }
+            if (s > 0) maxAlignment = Math.Max(maxAlignment, Math.Abs(u) / Math.Sqrt(s * sStar));
+            else if (s < 0 || u != 0) maxAlignment = double.PositiveInfinity;
+            var sample = new TrajectorySample(t, s, u, mse, loss, extra);
+            samples.Add(sample);
+            maxS = Math.Max(maxS, s);
+            options.Observer?.OnSample(sample, unscaled);
+        }
+
+        var events = new List<OdeEvent>();
+        if (escape is null) events.Add(new OdeEvent("escape", (_, y) => Math.Abs(U1(y)) - escapeLevel, EventDirection.Rising));
+        if (crossing is null) events.Add(new OdeEvent("critical crossing", (_, y) => S1(y) - crossingLevel, EventDirection.Rising));
+        // Real moments stay within a small multiple of the initial and teacher moments (the loss decreases); a truncated
+        // hierarchy that leaves that range by a factor 1000 has blown up, and the run stops there instead of grinding on.
+        double bound = 1e3 * Math.Max(1, Math.Max(y0.Max(Math.Abs), Enumerable.Range(0, order + 2).Max(k => constants.SStarMoment(k) / Math.Pow(rho, k))));
+        double? blowUp = null;
+        long lastReport = Stopwatch.GetTimestamp();
+        bool AfterStep(IDenseStep step)
+        {
+            foreach (double v in step.YEnd)
+                if (!(Math.Abs(v) <= bound))
+                {
+                    blowUp = step.TEnd;
+                    return false;
+                }
+            maxS = Math.Max(maxS, S1(step.YEnd));
+            if (progress is not null && Stopwatch.GetElapsedTime(lastReport).TotalSeconds >= 0.1)
+            {
+                lastReport = Stopwatch.GetTimestamp();
+                progress.Report(new SimulationProgress(step.TEnd, problem.Horizon, 0));
+            }
+            return true;
+        }
+        var odeOptions = new OdeOptions
+        {
+            RelativeTolerance = options.RelativeTolerance,
+            AbsoluteTolerance = options.AbsoluteTolerance,
+            MaxSteps = options.MaxSteps,
+            OutputTimes = options.Output.Resolve(problem.Horizon, integerSteps: false),
+            OutputHandler = Record,
+            Events = events,
+            StepCallback = AfterStep,
+        };
+        var ode = new OdeProblem(compiled.Function, 0, y0, problem.Horizon);
+        string method = $"hierarchy K = {order}, {system.Closure.Name} closure, {options.Integrator}";
+        OdeSolution solution;
+        try
+        {
+            solution = CreateIntegrator(options.Integrator, compiled, n).Solve(ode, odeOptions, null, cancellationToken);
+        }
+        catch (OdeIntegrationException e)
+        {
+            var failure = e.Failure switch
+            {
+                OdeFailure.MaxStepsExceeded => SimulationFailure.StepLimit,
+                OdeFailure.NonFiniteValues => SimulationFailure.Diverged,
+                _ => SimulationFailure.StepSizeTooSmall,
+            };
+            throw new SimulationFailedException(failure, $"{method} stopped: {e.Message}", e.T, null,
+                new Trajectory(samples.ToArray(), columns, TimeUnit.Time, double.NaN), e);
+        }
+        if (blowUp is { } tBlow)
+            throw new SimulationFailedException(SimulationFailure.Diverged,
+                $"{method} blew up at t = {tBlow.ToString("G6", CultureInfo.InvariantCulture)}: a moment left the physically possible range " +
+                "by a factor 1000; the truncation is unstable from there (raise the order, change the closure, or shorten the horizon)",
+                tBlow, null, new Trajectory(samples.ToArray(), columns, TimeUnit.Time, double.NaN));
+        foreach (var occurrence in solution.Events)
+        {
+            if (occurrence.Name == "escape") escape ??= occurrence.T;
+            else if (occurrence.Name == "critical crossing") crossing ??= occurrence.T;
+        }
+        progress?.Report(new SimulationProgress(problem.Horizon, problem.Horizon, solution.Statistics.AcceptedSteps));
+        var finalS = new double[order + 1];
+        var finalU = new double[order + 1];
+        for (int k = 0; k <= order; k++)
+        {
+            double p = Math.Pow(rho, k);
+            finalS[k] = solution.Y[k] * p;
+            finalU[k] = solution.Y[order + 1 + k] * p;
+        }
+        var st = solution.Statistics;
+        return new HierarchyResult(
+            new Trajectory(samples.ToArray(), columns, TimeUnit.Time, double.NaN), finalS, finalU,
+            new PhaseMarkers(escape, options.EscapeThreshold, crossing, maxS),
+            new SimulationStatistics(method, st.AcceptedSteps, st.RejectedSteps, st.FunctionEvaluations)
+            {
+                JacobianEvaluations = st.JacobianEvaluations,
+                LinearSolves = st.LinearSolves,
+            },
+            Stopwatch.GetElapsedTime(started), system.ConditionNumber, maxAlignment);
+    }
+
+    private static IOdeSolver CreateIntegrator(HierarchyIntegrator integrator, ScaledSystem compiled, int n) => integrator switch
+    {
+        HierarchyIntegrator.Rodas4 => Rosenbrock.Rodas4(DenseJacobianSolver.Analytic(n, compiled.Jacobian), autonomous: true),
+        HierarchyIntegrator.DormandPrince54 => ExplicitRungeKutta.DormandPrince54(),
+        _ => new DormandPrince853(),
+    };
+
+    private static void Validate(HierarchyOptions o)
+    {
+        if (!(o.RelativeTolerance > 0 && o.RelativeTolerance < 0.1))
+            throw new InvalidParameterException("rtol", "in (0, 0.1)", F(o.RelativeTolerance));
+        if (!(o.AbsoluteTolerance >= 0) || !double.IsFinite(o.AbsoluteTolerance))
+            throw new InvalidParameterException("atol", "finite and >= 0", F(o.AbsoluteTolerance));
+        if (o.MaxSteps < 1) throw new InvalidParameterException("maxSteps", ">= 1", o.MaxSteps.ToString(CultureInfo.InvariantCulture));
+        if (!(o.EscapeThreshold > 0 && o.EscapeThreshold < 1))
+            throw new InvalidParameterException("escapeThreshold", "in (0, 1)", F(o.EscapeThreshold));
+        if (!Enum.IsDefined(o.Integrator))
+            throw new InvalidParameterException("integrator", "Rodas4, DormandPrince54 or DormandPrince853", o.Integrator.ToString());
+    }
+
+    private static string F(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+}
+
+/// <summary>The closed system in scaled moments x[k] = s^(k)/ρ^k, y[k] = u^(k)/ρ^k with the constants substituted,
+/// compiled with its Jacobian.</summary>
+internal sealed class ScaledSystem
+{
+    private readonly CompiledSystem _rhs, _withJacobian;
+    private readonly int _n;
+    private readonly double[] _x, _f, _out;
+
+    private ScaledSystem(CompiledSystem rhs, CompiledSystem withJacobian, int n)
+    {
+        _rhs = rhs;
+        _withJacobian = withJacobian;
+        _n = n;
+        _x = new double[n];
+        _f = new double[n];
+        _out = new double[n + n * n];
+    }
+
+    public static ScaledSystem Compile(HierarchySystem system)
+    {
+        var constants = system.Constants!;
+        int order = system.Order;
+        double rho = constants.Scale;
+        var map = new Dictionary<Expr, Expr>();
+        var variables = new List<Expr>();
+        for (int k = 0; k <= order; k++) variables.Add(Expr.Indexed("x", k));
+        for (int k = 0; k <= order; k++) variables.Add(Expr.Indexed("y", k));
+        for (int k = 0; k <= order; k++)
+        {
+            var p = Expr.Number(Math.Pow(rho, k));
+            map[HierarchySymbols.S(k)] = p * Expr.Indexed("x", k);
+            map[HierarchySymbols.U(k)] = p * Expr.Indexed("y", k);
+        }
+        var rhs = new List<Expr>();
+        foreach (var (e, i) in system.Equations.Select((e, i) => (e, i)))
+        {
+            int k = i % (order + 1);
+            var body = e.RightHandSide.Substitute(map);
+            foreach (var symbol in body.FreeSymbols())
+                if (symbol is IndexedExpr { Name: "s_star", Index: NumberExpr idx } && idx.IsExact && idx.Exact.IsInteger)
+                {
+                    int j = (int)idx.Exact.Numerator;
+                    if (j > constants.MaxOrder)
+                        throw new InvalidParameterException("closure", $"to use s_star[k] with k <= {constants.MaxOrder} (the orders given)", symbol.ToString());
+                    body = body.Substitute(new Dictionary<Expr, Expr> { [symbol] = Expr.Number(constants.SStarMoment(j)) });
+                }
+            rhs.Add(Expr.Number(Math.Pow(rho, -k)) * body);
+        }
+        return new ScaledSystem(Compiler.Compile(rhs, variables), Compiler.CompileWithJacobian(rhs, variables), variables.Count);
+    }
+
+    public void Function(double t, ReadOnlySpan<double> y, Span<double> dy)
+    {
+        y.CopyTo(_x);
+        _rhs.Evaluate(_x, _f);
+        _f.CopyTo(dy);
+    }
+
+    public void Jacobian(double t, ReadOnlySpan<double> y, Matrix<double> jacobian)
+    {
+        y.CopyTo(_x);
+        _withJacobian.Evaluate(_x, _out);
+        for (int r = 0; r < _n; r++)
+            for (int c = 0; c < _n; c++) jacobian[r, c] = _out[_n + r * _n + c];
+    }
+}
