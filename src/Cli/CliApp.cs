@@ -36,6 +36,7 @@ public static class CliApp
                                    "summary-statistic hierarchies, Volterra reductions and invariant manifolds, each checked against the others.");
         root.Subcommands.Add(BuildRun(output, error, cancellationToken));
         root.Subcommands.Add(BuildValidate(output, error, cancellationToken));
+        root.Subcommands.Add(BuildHierarchy(output, error, cancellationToken));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -59,7 +60,7 @@ public static class CliApp
         command.SetAction(parse => Guarded(error, () =>
         {
             string path = parse.GetValue(problem)!, dir = parse.GetValue(outDir)!;
-            SimulationResult result;
+            RunOutcome result;
             if (parse.GetValue(progress))
             {
                 var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });
@@ -74,6 +75,40 @@ public static class CliApp
             else result = RunCommand.Execute(path, dir, null, ct);
             output.WriteLine($"{result.Statistics.Method}: {result.Trajectory.Samples.Count} samples, {result.Statistics.Steps} steps, " +
                              $"{result.WallTime.TotalSeconds:F3} s; wrote {Path.Combine(dir, "trajectory.csv")} and {Path.Combine(dir, "summary.json")}");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command BuildHierarchy(TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var order = new Option<int>("--order") { Description = "Truncation order K (1–200): s^(0..K) and u^(0..K) are integrated.", Required = true };
+        var closure = new Option<string>("--closure") { Description = "zero, geometric (x^(K+1) = r x^(K)) or exact (minimal polynomial of Q).", DefaultValueFactory = _ => "geometric" };
+        var ratio = new Option<double?>("--ratio") { Description = "Geometric closure ratio r (default λ_1 of the problem, or the symbol r)." };
+        var print = new Option<string?>("--print") { Description = "Print the truncated system: text or latex (default text without --problem)." };
+        var problem = new Option<string?>("--problem") { Description = "Problem file (gf dynamics): integrate the hierarchy beside the direct flow." };
+        var outDir = new Option<string?>("--out") { Description = "Output folder for direct.csv, hierarchy.csv and comparison.json (with --problem)." };
+        var integrator = new Option<string>("--integrator") { Description = "rodas4, dopri5 or dop853.", DefaultValueFactory = _ => "rodas4" };
+        var command = new Command("hierarchy", "Print the truncated summary-statistic hierarchy; with --problem, integrate it and compare with direct gradient flow.")
+        {
+            order, closure, ratio, print, problem, outDir, integrator,
+        };
+        command.SetAction(parse => Guarded(error, () =>
+        {
+            int k = parse.GetValue(order);
+            string closureName = parse.GetValue(closure)!;
+            double? r = parse.GetValue(ratio);
+            string? format = parse.GetValue(print);
+            if (parse.GetValue(problem) is not { } path)
+            {
+                if (parse.GetValue(outDir) is not null) throw new InputException("--out needs --problem (there is nothing to integrate without a spectrum)");
+                output.Write(HierarchyCommand.Print(k, closureName, r, format ?? "text"));
+                return ExitCodes.Ok;
+            }
+            string dir = parse.GetValue(outDir) ?? throw new InputException("--out is required with --problem");
+            if (format is not null) output.Write(HierarchyCommand.Print(k, closureName, r, format));
+            var comparison = HierarchyCommand.Compare(path, dir, k, closureName, r, parse.GetValue(integrator)!, ct);
+            output.WriteLine(HierarchyCommand.Describe(comparison, dir));
             return ExitCodes.Ok;
         }));
         return command;

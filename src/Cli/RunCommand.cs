@@ -3,27 +3,60 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PhaseFlow.Cli.Problems;
 using PhaseFlow.Core;
+using PhaseFlow.Hierarchy;
 
 namespace PhaseFlow.Cli;
+
+/// <summary>What a run produced, whichever method solved it.</summary>
+/// <param name="Trajectory">Recorded samples.</param>
+/// <param name="Markers">Phase markers.</param>
+/// <param name="Statistics">Work counters.</param>
+/// <param name="WallTime">Duration of the solve.</param>
+/// <param name="Details">Method-specific facts for summary.json (null for direct runs).</param>
+public sealed record RunOutcome(Trajectory Trajectory, PhaseMarkers Markers, SimulationStatistics Statistics, TimeSpan WallTime, JsonObject? Details);
 
 /// <summary><c>phaseflow run problem.json --out DIR</c>: solves one problem and writes trajectory.csv and summary.json.</summary>
 public static class RunCommand
 {
-    /// <summary>Solves the problem file and writes the outputs atomically; returns the result.</summary>
-    public static SimulationResult Execute(string problemPath, string outDirectory, IProgress<SimulationProgress>? progress,
+    /// <summary>Solves the problem file and writes the outputs atomically; returns what was computed.</summary>
+    public static RunOutcome Execute(string problemPath, string outDirectory, IProgress<SimulationProgress>? progress,
         CancellationToken cancellationToken)
     {
         var problem = ProblemFile.Load(problemPath);
-        var result = problem.Simulator.Solve(problem.Problem, new SimulationOptions { Output = problem.Output }, progress, cancellationToken);
-        var trajectory = WithFlowTime(result.Trajectory);
-        var summary = Summary(problemPath, problem, result);
+        RunOutcome outcome;
+        if (problem.Hierarchy is { } method)
+        {
+            var r = method.Solve(problem.Problem, problem.Output, progress, cancellationToken);
+            outcome = new RunOutcome(r.Trajectory, r.Markers, r.Statistics, r.WallTime, HierarchyDetails(method, r));
+        }
+        else
+        {
+            var r = problem.Simulator.Solve(problem.Problem, new SimulationOptions { Output = problem.Output }, progress, cancellationToken);
+            outcome = new RunOutcome(r.Trajectory, r.Markers, r.Statistics, r.WallTime, null);
+        }
+        var trajectory = WithFlowTime(outcome.Trajectory);
+        var summary = Summary(problemPath, problem, outcome);
         AtomicFile.WriteAll(outDirectory,
         [
             ("trajectory.csv", trajectory.WriteCsv),
             ("summary.json", w => w.Write(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n")),
         ]);
-        return result;
+        return outcome;
     }
+
+    /// <summary>The closure and its diagnostics, for summary.json.</summary>
+    internal static JsonObject HierarchyDetails(HierarchyMethod method, HierarchyResult result) => new()
+    {
+        ["order"] = method.System.Order,
+        ["closure"] = method.System.Closure.Name,
+        ["integrator"] = method.IntegratorName,
+        ["rtol"] = method.Options.RelativeTolerance,
+        ["atol"] = method.Options.AbsoluteTolerance,
+        ["closureNodes"] = method.System.ClosureNodes,
+        ["conditionNumber"] = method.System.ConditionNumber,
+        ["maxAlignment"] = result.MaxAlignment,
+        ["scale"] = method.System.Constants!.Scale,
+    };
 
     /// <summary>Discrete dynamics gain a column flow_time = η·k, the gradient-flow time of step k.</summary>
     private static Trajectory WithFlowTime(Trajectory t)
@@ -33,7 +66,7 @@ public static class RunCommand
         return new Trajectory(samples, [.. t.ExtraColumns, "flow_time"], t.Unit, t.StepSize);
     }
 
-    private static JsonObject Summary(string problemPath, ProblemFile problem, SimulationResult result)
+    private static JsonObject Summary(string problemPath, ProblemFile problem, RunOutcome result)
     {
         var model = problem.Model;
         var m = result.Markers;
@@ -41,7 +74,7 @@ public static class RunCommand
         JsonNode? Time(double? t) => t is { } v ? JsonValue.Create(v) : null;
         JsonNode? FlowTime(double? t) => t is { } v ? JsonValue.Create(v * scale) : null;
         var last = result.Trajectory.Samples.Count > 0 ? result.Trajectory.Samples[^1] : null;
-        return new JsonObject
+        var summary = new JsonObject
         {
             ["phaseflow"] = typeof(RunCommand).Assembly.GetName().Version?.ToString(3),
             ["problem"] = Path.GetFileName(problemPath),
@@ -83,5 +116,7 @@ public static class RunCommand
             ["samples"] = result.Trajectory.Samples.Count,
             ["wallTimeSeconds"] = Math.Round(result.WallTime.TotalSeconds, 6),
         };
+        if (result.Details is not null) summary.Insert(summary.IndexOf("method") + 1, "hierarchy", result.Details);
+        return summary;
     }
 }

@@ -23,8 +23,8 @@ public sealed class HierarchyConstants
     /// into distinct values with their teacher weights, so s*^(k) is available at every order.</summary>
     /// <param name="model">Spectrum and teacher.</param>
     /// <param name="groupingTolerance">Eigenvalues closer than this (relative) count as one, in [0, 1e-6].</param>
-    /// <param name="maxOrder">Highest order k of s*^(k) stored, in [1, 1024].</param>
-    public static HierarchyConstants FromModel(PhaseRetrievalModel model, double groupingTolerance = 1e-12, int maxOrder = 256)
+    /// <param name="maxOrder">Highest order k of s*^(k) stored, in [1, 1024]; a system of order K needs K + 1.</param>
+    public static HierarchyConstants FromModel(PhaseRetrievalModel model, double groupingTolerance = 1e-12, int maxOrder = HierarchySystem.MaxOrder + 1)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (!(groupingTolerance >= 0 && groupingTolerance <= 1e-6))
@@ -61,10 +61,15 @@ public sealed class HierarchyConstants
         nodes.Add(sum / count);
         weights.Add(weight);
         var sStar = new double[maxOrder + 1];
+        var term = weights.ToArray(); // μ_g^k ω_g, advanced one power per order: O(groups) per order, no Math.Pow
         for (int k = 0; k <= maxOrder; k++)
         {
             double s = 0;
-            for (int g = 0; g < nodes.Count; g++) s += Math.Pow(nodes[g], k) * weights[g];
+            for (int g = 0; g < term.Length; g++)
+            {
+                s += term[g];
+                term[g] *= nodes[g];
+            }
             sStar[k] = s;
         }
         return new HierarchyConstants(sStar, model.Spectrum.Max, model.Dimension, nodes.ToArray(), model.Spectrum.Description);

@@ -56,6 +56,12 @@ internal static class Printer
                 Write(sb, f.Argument, latex);
                 sb.Append(latex ? @"\right)" : ")");
                 break;
+            case PowerExpr p when latex && p.Base is IndexedExpr:
+                // s^{(1)} already carries a superscript: group it, {s^{(1)}}^{2}, since s^{(1)}^{2} is not valid LaTeX.
+                sb.Append('{');
+                Write(sb, p.Base, latex);
+                sb.Append("}^{").Append(p.Exponent).Append('}');
+                break;
             case PowerExpr p:
                 WriteOperand(sb, p.Base, PowerLevel + 1, latex);
                 if (latex) sb.Append("^{").Append(p.Exponent).Append('}');

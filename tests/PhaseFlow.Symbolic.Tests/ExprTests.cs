@@ -44,6 +44,8 @@ public class ExprTests
         Assert.Equal("8*s[1 + k]*(s_star - 3*s[1]) + 16*u[1]*u[1 + k]", rhs.ToString());
         Assert.Equal(@"8 s^{(1 + k)} \left(s_{*} - 3 s^{(1)}\right) + 16 u^{(1)} u^{(1 + k)}", rhs.ToLatex());
         Assert.Equal(rhs, Expr.Parse(rhs.ToString()));
+        // A power of an indexed symbol is grouped: u^{(1)}^{2} would be a double superscript.
+        Assert.Equal(@"x^{2} + 16 {u^{(1)}}^{2}", (16 * Expr.Pow(u, 2) + Expr.Pow(Expr.Symbol("x"), 2)).ToLatex());
     }
 
     [Fact]

@@ -69,6 +69,13 @@ internal sealed class JsonObjectReader
         return (int)v;
     }
 
+    public bool Bool(string name, bool fallback)
+    {
+        if (Get(name) is not { } e) return fallback;
+        if (e.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) throw Error(Child(name), "must be true or false", Describe(e));
+        return e.GetBoolean();
+    }
+
     public double[] Doubles(string name)
     {
         var e = Require(name);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PhaseFlow.Core;
+using PhaseFlow.Hierarchy;
 
 namespace PhaseFlow.Cli.Problems;
 
@@ -14,15 +15,16 @@ public sealed class ProblemFile
         MaxDepth = 16,
     };
 
-    private ProblemFile(Spectrum spectrum, double[] teacher, double[] init, IDirectSimulator simulator, string dynamicsKind,
-        string methodKind, double horizon, OutputSchedule output)
+    private ProblemFile(Spectrum spectrum, PhaseRetrievalModel model, double[] init, IDirectSimulator simulator, string dynamicsKind,
+        string methodKind, HierarchyMethod? hierarchy, double horizon, OutputSchedule output)
     {
         Spectrum = spectrum;
-        Model = new PhaseRetrievalModel(spectrum, teacher);
+        Model = model;
         Problem = new PhaseRetrievalProblem(Model, init, horizon);
         Simulator = simulator;
         DynamicsKind = dynamicsKind;
         MethodKind = methodKind;
+        Hierarchy = hierarchy;
         Output = output;
     }
 
@@ -41,8 +43,11 @@ public sealed class ProblemFile
     /// <summary>"gf", "gd" or "sgd".</summary>
     public string DynamicsKind { get; }
 
-    /// <summary>"direct" (later issues add reductions).</summary>
+    /// <summary>"direct" or "hierarchy".</summary>
     public string MethodKind { get; }
+
+    /// <summary>The closed hierarchy and its options when the method is "hierarchy"; null for direct runs.</summary>
+    public HierarchyMethod? Hierarchy { get; }
 
     /// <summary>Output schedule.</summary>
     public OutputSchedule Output { get; }
@@ -116,11 +121,19 @@ public sealed class ProblemFile
         };
         dynamics.Finish();
 
+        var model = root.Build(() => new PhaseRetrievalModel(spectrum, teacher));
         var method = root.Object("method");
         string methodKind = "direct";
+        HierarchyMethod? hierarchy = null;
         if (method is not null)
         {
-            methodKind = method.Kind("direct");
+            methodKind = method.Kind("direct", "hierarchy");
+            if (methodKind == "hierarchy")
+            {
+                if (dynamicsKind != "gf")
+                    throw new InputException($"{method.Child("kind")} \"hierarchy\" reduces gradient flow: dynamics.kind must be \"gf\", got \"{dynamicsKind}\"");
+                hierarchy = ReadHierarchy(method, model, tolerance is null ? null : (rtol, atol));
+            }
             method.Finish();
         }
 
@@ -137,7 +150,7 @@ public sealed class ProblemFile
         var output = ReadOutput(root.Object("output"), horizon, discrete);
         root.String("name", null);
         root.Finish();
-        return new ProblemFile(spectrum, teacher, init, simulator, dynamicsKind, methodKind, horizon, output);
+        return new ProblemFile(spectrum, model, init, simulator, dynamicsKind, methodKind, hierarchy, horizon, output);
     }
 
     private static Spectrum ReadSpectrum(JsonObjectReader r)
@@ -237,6 +250,19 @@ public sealed class ProblemFile
             _ => throw new InputException($"{r.Child("integrator")} must be \"rodas4\" or \"dopri5\", got \"{name}\""),
         };
         return r.Build(() => new PopulationGradientFlow(rtol, atol, integrator));
+    }
+
+    /// <summary>Reads the hierarchy method's fields; also used by <c>phaseflow hierarchy</c> for its options.</summary>
+    internal static HierarchyMethod ReadHierarchy(JsonObjectReader r, PhaseRetrievalModel model, (double Rtol, double Atol)? tolerance)
+    {
+        int order = r.Int("order", 1, HierarchySystem.MaxOrder);
+        string closureName = r.String("closure", "geometric")!;
+        double? ratio = r.Has("ratio") ? r.Double("ratio") : null;
+        if (ratio is not null && closureName != "geometric")
+            throw new InputException($"{r.Child("ratio")} applies to the geometric closure only (closure is \"{closureName}\")");
+        string integratorName = r.String("integrator", "rodas4")!;
+        bool recordMoments = r.Bool("recordMoments", false);
+        return HierarchyMethod.Create(r.Path, order, closureName, ratio, integratorName, recordMoments, model, tolerance);
     }
 
     private static PopulationGradientDescent ReadGd(JsonObjectReader r)

@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PhaseFlow.Cli.Problems;
+using PhaseFlow.Core;
+using PhaseFlow.Hierarchy;
+
+namespace PhaseFlow.Cli;
+
+/// <summary><c>phaseflow hierarchy</c>: prints a truncated, closed hierarchy, and with a problem file integrates it beside the
+/// direct gradient flow.</summary>
+public static class HierarchyCommand
+{
+    /// <summary>The truncated system as text or LaTeX; symbolic constants s_*^(k) and closure coefficients.</summary>
+    /// <exception cref="InputException">Unknown closure or print format, or an invalid order or ratio.</exception>
+    public static string Print(int order, string closureName, double? ratio, string format)
+    {
+        if (format is not ("text" or "latex")) throw new InputException($"--print must be \"text\" or \"latex\", got \"{format}\"");
+        if (ratio is not null && closureName != "geometric") throw new InputException($"--ratio applies to the geometric closure only (closure is \"{closureName}\")");
+        try
+        {
+            var closure = closureName switch
+            {
+                "zero" => HierarchyClosure.Zero,
+                "geometric" => HierarchyClosure.Geometric(ratio),
+                "exact" => HierarchyClosure.Exact,
+                _ => throw new InputException($"--closure must be \"zero\", \"geometric\" or \"exact\", got \"{closureName}\""),
+            };
+            var system = HierarchySystem.Create(order, closure);
+            return format == "latex" ? system.ToLatex() : system.ToText();
+        }
+        catch (InvalidParameterException e)
+        {
+            throw new InputException($"--{e.Parameter} must be {e.Rule}, got {e.Actual}");
+        }
+    }
+
+    /// <summary>What <see cref="Compare"/> measured.</summary>
+    /// <param name="Direct">The direct gradient-flow run.</param>
+    /// <param name="Reduced">The hierarchy run.</param>
+    /// <param name="Method">The hierarchy as built.</param>
+    /// <param name="MaxDeviationS">max |Δs| over the samples.</param>
+    /// <param name="MaxDeviationU">max |Δu| over the samples.</param>
+    /// <param name="MaxDeviationMse">max |ΔMSE| over the samples.</param>
+    public sealed record Comparison(SimulationResult Direct, HierarchyResult Reduced, HierarchyMethod Method,
+        double MaxDeviationS, double MaxDeviationU, double MaxDeviationMse);
+
+    /// <summary>Runs the problem's gradient flow directly and through the hierarchy on the same output times; writes
+    /// DIR/direct.csv, DIR/hierarchy.csv and DIR/comparison.json atomically.</summary>
+    /// <exception cref="InputException">The file is invalid or its dynamics are not gradient flow.</exception>
+    public static Comparison Compare(string problemPath, string outDirectory, int order, string closureName, double? ratio, string integrator,
+        CancellationToken cancellationToken)
+    {
+        var problem = ProblemFile.Load(problemPath);
+        if (problem.DynamicsKind != "gf")
+            throw new InputException($"{Path.GetFileName(problemPath)}: the hierarchy reduces gradient flow: dynamics.kind must be \"gf\", got \"{problem.DynamicsKind}\"");
+        if (ratio is not null && closureName != "geometric") throw new InputException($"--ratio applies to the geometric closure only (closure is \"{closureName}\")");
+        var gf = (PopulationGradientFlow)problem.Simulator;
+        // Both CSVs carry s^(k), u^(k) for k = 2..K (direct runs record up to k = 64).
+        bool moments = order is >= 2 and <= 64;
+        var method = HierarchyMethod.Create("", order, closureName, ratio, integrator, moments, problem.Model,
+            (gf.RelativeTolerance, gf.AbsoluteTolerance));
+        var reduced = method.Solve(problem.Problem, problem.Output, null, cancellationToken);
+        var columns = moments ? TrajectoryColumn.Moments(problem.Model, order) : [];
+        var direct = gf.Solve(problem.Problem, new SimulationOptions { Output = problem.Output, ExtraColumns = columns }, null, cancellationToken);
+        double ds = 0, du = 0, dm = 0;
+        for (int i = 0; i < direct.Trajectory.Samples.Count; i++)
+        {
+            var a = direct.Trajectory.Samples[i];
+            var b = reduced.Trajectory.Samples[i];
+            ds = Math.Max(ds, Math.Abs(a.S - b.S));
+            du = Math.Max(du, Math.Abs(a.U - b.U));
+            dm = Math.Max(dm, Math.Abs(a.Mse - b.Mse));
+        }
+        var comparison = new JsonObject
+        {
+            ["problem"] = Path.GetFileName(problemPath),
+            ["spectrum"] = problem.Spectrum.Description,
+            ["d"] = problem.Model.Dimension,
+            ["horizon"] = problem.Problem.Horizon,
+            ["hierarchy"] = RunCommand.HierarchyDetails(method, reduced),
+            ["direct"] = new JsonObject
+            {
+                ["method"] = direct.Statistics.Method,
+                ["rtol"] = gf.RelativeTolerance,
+                ["atol"] = gf.AbsoluteTolerance,
+                ["steps"] = direct.Statistics.Steps,
+                ["wallTimeSeconds"] = Math.Round(direct.WallTime.TotalSeconds, 6),
+            },
+            ["samples"] = direct.Trajectory.Samples.Count,
+            ["maxDeviation"] = new JsonObject { ["s"] = ds, ["u"] = du, ["mse"] = dm },
+            ["escapeTime"] = new JsonObject { ["direct"] = direct.Markers.EscapeTime, ["hierarchy"] = reduced.Markers.EscapeTime },
+            ["hierarchyWallTimeSeconds"] = Math.Round(reduced.WallTime.TotalSeconds, 6),
+        };
+        AtomicFile.WriteAll(outDirectory,
+        [
+            ("direct.csv", direct.Trajectory.WriteCsv),
+            ("hierarchy.csv", reduced.Trajectory.WriteCsv),
+            ("comparison.json", w => w.Write(comparison.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n")),
+        ]);
+        return new Comparison(direct, reduced, method, ds, du, dm);
+    }
+
+    /// <summary>One line for the terminal.</summary>
+    public static string Describe(Comparison c, string outDirectory) => string.Create(CultureInfo.InvariantCulture,
+        $"hierarchy K = {c.Method.System.Order} ({c.Method.System.Closure.Name} closure) vs direct GF over {c.Direct.Trajectory.Samples.Count} samples: " +
+        $"max |Δs| = {c.MaxDeviationS:E2}, max |Δu| = {c.MaxDeviationU:E2}, max |ΔMSE| = {c.MaxDeviationMse:E2}; " +
+        $"wrote {Path.Combine(outDirectory, "direct.csv")}, {Path.Combine(outDirectory, "hierarchy.csv")} and {Path.Combine(outDirectory, "comparison.json")}");
+}
