@@ -96,7 +96,7 @@ public static class HierarchyCommand
         [
             ("direct.csv", direct.Trajectory.WriteCsv),
             ("hierarchy.csv", reduced.Trajectory.WriteCsv),
-            ("comparison.json", w => w.Write(comparison.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n")),
+            ("comparison.json", w => w.Write(comparison.ToJsonString(JsonFiles.Options) + "\n")),
         ]);
         return new Comparison(direct, reduced, method, ds, du, dm);
     }

@@ -39,7 +39,7 @@ public static class RunCommand
         AtomicFile.WriteAll(outDirectory,
         [
             ("trajectory.csv", trajectory.WriteCsv),
-            ("summary.json", w => w.Write(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n")),
+            ("summary.json", w => w.Write(summary.ToJsonString(JsonFiles.Options) + "\n")),
         ]);
         return outcome;
     }

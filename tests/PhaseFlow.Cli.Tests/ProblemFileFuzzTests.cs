@@ -34,11 +34,13 @@ public class ProblemFileFuzzTests
         """{"spectrum": {"kind": "isotropic", "d": 6, "lambda": 0.1}, "teacher": {"kind": "gaussian", "seed": 3, "normalization": "normd"}, "init": {"kind": "gaussian", "seed": 4}, "dynamics": {"kind": "gf"}, "horizon": 3, "output": {"times": [0, 1, 3]}, "tolerance": {"rtol": 1e-6, "atol": 1e-9}}""",
         """{"spectrum": {"kind": "spiked", "d": 5, "signal": 1, "spike": 11, "bulk": 1}, "teacher": {"kind": "gaussian", "seed": 5}, "init": {"kind": "sphere", "seed": 6, "radius": 0.5}, "dynamics": {"kind": "sgd", "eta": 0.001, "noise": 0.05, "batch": 2, "seed": 3}, "horizon": 300, "output": {"logSpaced": 5, "from": 1, "includeInitial": true}}""",
         """{"spectrum": {"kind": "values", "values": [0.5, 0.3, 0.2]}, "teacher": {"kind": "values", "values": [1, -1, 0.5]}, "init": {"kind": "values", "values": [0.1, 0.2, 0.3]}, "dynamics": {"kind": "gf"}, "method": {"kind": "direct"}, "horizon": 2}""",
+        """{"spectrum": {"kind": "spiked", "d": 6, "signal": 1, "spike": 2, "bulk": 0.5}, "teacher": {"kind": "gaussian", "seed": 7}, "init": {"kind": "sphere", "seed": 8, "radius": 0.3}, "dynamics": {"kind": "gf"}, "method": {"kind": "hierarchy", "order": 3, "closure": "exact", "integrator": "rodas4", "recordMoments": true}, "horizon": 5}""",
+        """{"spectrum": {"kind": "powerlaw", "a": 1.5, "d": 30}, "teacher": {"kind": "gaussian", "seed": 9}, "init": {"kind": "sphere", "seed": 10, "radius": 0.1}, "dynamics": {"kind": "gf"}, "method": {"kind": "hierarchy", "order": 4, "closure": "geometric", "ratio": 0.5}, "horizon": 1}""",
     ];
 
     private static readonly JsonNode?[] Pool =
     [
-        -1, 0, 0.5, 2, 3, 7, 1e300, -1e300, 2.5, "x", "gd", "powerlaw", "values", "sphere", null, true,
+        -1, 0, 0.5, 2, 3, 7, 1e300, -1e300, 2.5, "x", "gd", "powerlaw", "values", "sphere", null, true, "hierarchy", "zero", "exact", 201,
         new JsonArray(), new JsonObject(), new JsonArray(1, 2), 1e9, 4294967296.0, 1, 4, 10, 0.25, 1e-3, 40, 100, 1e-12,
     ];
 

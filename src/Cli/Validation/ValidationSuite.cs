@@ -84,7 +84,7 @@ public static class ValidationSuite
                 ["detail"] = r.Detail,
             });
         return new JsonObject { ["checks"] = array, ["passed"] = results.All(r => r.Pass) }
-            .ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+            .ToJsonString(JsonFiles.Options) + "\n";
     }
 
     private static PhaseRetrievalModel PowerLawModel(int d, double a, int seed) =>
