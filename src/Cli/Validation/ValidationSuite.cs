@@ -18,10 +18,15 @@ public sealed record ValidationResult(string Check, double Error, double Toleran
     public bool Pass => Error <= Tolerance;
 }
 
-/// <summary>A named consistency check; <c>full</c> asks for the larger sizes of <c>validate --full</c>.</summary>
-/// <param name="Name">Name shown in the table.</param>
+/// <summary>A named consistency check producing one or more table rows; <c>full</c> asks for the larger sizes of
+/// <c>validate --full</c>.</summary>
+/// <param name="Name">Name of the check (of its first row).</param>
 /// <param name="Run">Runs the check.</param>
-public sealed record ValidationCheck(string Name, Func<bool, ValidationResult> Run);
+public sealed record ValidationCheck(string Name, Func<bool, IReadOnlyList<ValidationResult>> Run)
+{
+    /// <summary>A check with a single row.</summary>
+    public static ValidationCheck One(string name, Func<bool, ValidationResult> run) => new(name, full => [run(full)]);
+}
 
 /// <summary>Every consistency check of the project, as run by <c>phaseflow validate</c>. Tolerances come from the
 /// method (its order, its tolerance, or the standard error of a Monte-Carlo estimate), not from tuning.</summary>
@@ -30,15 +35,19 @@ public static class ValidationSuite
     /// <summary>All checks, in table order.</summary>
     public static IReadOnlyList<ValidationCheck> Checks { get; } =
     [
-        new("loss vs Monte Carlo", LossMonteCarlo),
-        new("SGD sample gradient vs population gradient (Monte Carlo)", GradientMonteCarlo),
-        new("gradient vs finite differences of the loss", GradientFiniteDifference),
-        new("Hessian-vector product vs finite differences", HessianFiniteDifference),
-        new("critical points 0, ±w*, saddle u = 0, s = s*/3", CriticalPoints),
-        new("isotropic GF vs 2-D (u, s) system", IsotropicReduction),
-        new("GF: Rodas4 + Woodbury vs Dormand–Prince 5(4)", RosenbrockVsExplicit),
-        new("GD → GF as η → 0: measured order", GdOrder),
-        new("Dormand–Prince 5(4): measured order", DormandPrinceOrder),
+        ValidationCheck.One("loss vs Monte Carlo", LossMonteCarlo),
+        ValidationCheck.One("SGD sample gradient vs population gradient (Monte Carlo)", GradientMonteCarlo),
+        ValidationCheck.One("gradient vs finite differences of the loss", GradientFiniteDifference),
+        ValidationCheck.One("Hessian-vector product vs finite differences", HessianFiniteDifference),
+        ValidationCheck.One("critical points 0, ±w*, saddle u = 0, s = s*/3", CriticalPoints),
+        ValidationCheck.One("isotropic GF vs 2-D (u, s) system", IsotropicReduction),
+        ValidationCheck.One("GF: Rodas4 + Woodbury vs Dormand–Prince 5(4)", RosenbrockVsExplicit),
+        ValidationCheck.One("GD → GF as η → 0: measured order", GdOrder),
+        ValidationCheck.One("Dormand–Prince 5(4): measured order", DormandPrinceOrder),
+        ValidationCheck.One("hierarchy (exact closure, K = 3) vs direct GF: spiked", HierarchyChecks.SpikedExact),
+        ValidationCheck.One("hierarchy (exact closure, K = 1) vs direct GF: isotropic", HierarchyChecks.IsotropicExact),
+        ValidationCheck.One("hierarchy (exact closure, K = r) vs direct GF: r = 5 distinct eigenvalues", HierarchyChecks.FewNodesExact),
+        new("hierarchy vs direct GF on the escape phase: power law, error by K and closure", HierarchyChecks.PowerLawTable),
     ];
 
     /// <summary>Runs every check; <paramref name="onDone"/> is told after each.</summary>
@@ -48,9 +57,11 @@ public static class ValidationSuite
         foreach (var check in Checks)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var r = check.Run(full);
-            results.Add(r);
-            onDone?.Invoke(r);
+            foreach (var r in check.Run(full))
+            {
+                results.Add(r);
+                onDone?.Invoke(r);
+            }
         }
         return results;
     }
