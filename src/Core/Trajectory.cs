@@ -51,7 +51,8 @@ public interface ITrajectoryObserver
 {
     /// <summary>Called at each output time.</summary>
     /// <param name="sample">The recorded values.</param>
-    /// <param name="w">The weights at that time; valid only during the call.</param>
+    /// <param name="w">The weights at that time; valid only during the call. Reductions that carry no weights pass their
+    /// own state instead (the hierarchy: s^(0..K), u^(0..K)).</param>
     void OnSample(TrajectorySample sample, ReadOnlySpan<double> w);
 }
 
