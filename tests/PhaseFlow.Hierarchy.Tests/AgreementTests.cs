@@ -73,7 +73,8 @@ public class AgreementTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>The exact closure is refused exactly when κ·ε exceeds its limit; otherwise it matches direct flow.</summary>
+    /// <summary>The exact closure is refused exactly when κ·ε exceeds its limit; otherwise it matches direct flow, to the
+    /// integrators' reach plus the rounding of Σ c_j x^(j) amplified by κ (measured: 5e-7 at κ = 1.5e10, below κ·ε·s*).</summary>
     [Property(MaxTest = 20)]
     public void FewDistinctEigenvaluesWithExactClosureAtOrderRFollowDirectFlow(FewNodesCase c)
     {
@@ -90,7 +91,7 @@ public class AgreementTests(ITestOutputHelper output)
         {
             var (direct, reduced) = RunBoth(c.Flow, order, HierarchyClosure.Exact);
             var (s, u, _) = MaxDeviation(direct.Trajectory, reduced.Trajectory);
-            double tol = Tolerance(c.Flow.Model);
+            double tol = Tolerance(c.Flow.Model) + kappa * 2.220446049250313e-16 * Math.Max(1, c.Flow.Model.SStar);
             Assert.True(s <= tol && u <= tol, $"K = {order}, κ = {kappa:G3}: max |Δs| = {s:E2}, max |Δu| = {u:E2}, tolerance {tol:E2}");
         }
     }
