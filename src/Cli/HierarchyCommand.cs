@@ -19,14 +19,7 @@ public static class HierarchyCommand
         if (ratio is not null && closureName != "geometric") throw new InputException($"--ratio applies to the geometric closure only (closure is \"{closureName}\")");
         try
         {
-            var closure = closureName switch
-            {
-                "zero" => HierarchyClosure.Zero,
-                "geometric" => HierarchyClosure.Geometric(ratio),
-                "exact" => HierarchyClosure.Exact,
-                _ => throw new InputException($"--closure must be \"zero\", \"geometric\" or \"exact\", got \"{closureName}\""),
-            };
-            var system = HierarchySystem.Create(order, closure);
+            var system = HierarchySystem.Create(order, HierarchyMethod.ParseClosure(closureName, ratio, "--closure"));
             return format == "latex" ? system.ToLatex() : system.ToText();
         }
         catch (InvalidParameterException e)

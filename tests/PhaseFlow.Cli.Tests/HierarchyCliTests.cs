@@ -75,13 +75,9 @@ public class HierarchyCliTests
     {
         var text = CliRun.Of("hierarchy", "--order", "1", "--closure", "zero");
         Assert.Equal(0, text.ExitCode);
-        Assert.Equal(
-            "d/dt s[0] = 8*s[1]*(s_star[1] - 3*s[1]) + 16*u[1]^2\n" +
-            "d/dt s[1] = 0\n" +
-            "d/dt u[0] = 4*u[1]*(s_star[1] - 3*s[1]) + 8*s_star[1]*u[1]\n" +
-            "d/dt u[1] = 8*s_star[2]*u[1]\n" +
-            "s[2] = 0\n" +
-            "u[2] = 0\n", text.Output);
+        // Exactly the library's text (whose golden form the Hierarchy tests pin down).
+        Assert.Equal(PhaseFlow.Hierarchy.HierarchySystem.Create(1, PhaseFlow.Hierarchy.HierarchyClosure.Zero).ToText(), text.Output);
+        Assert.StartsWith("d/dt s[0] = 8*s[1]*(s_star[1] - 3*s[1]) + 16*u[1]^2\n", text.Output);
         var latex = CliRun.Of("hierarchy", "--order", "1", "--closure", "geometric", "--ratio", "0.5", "--print", "latex");
         Assert.Equal(0, latex.ExitCode);
         Assert.Contains(@"\dot{s}^{(1)} = 4.0 s^{(1)} \left(s_{*}^{(1)} - 3 s^{(1)}\right) + 8.0 {u^{(1)}}^{2} \\", latex.Output);

@@ -39,13 +39,7 @@ public sealed class HierarchyMethod
         };
         try
         {
-            var closure = closureName switch
-            {
-                "zero" => HierarchyClosure.Zero,
-                "geometric" => HierarchyClosure.Geometric(ratio),
-                "exact" => HierarchyClosure.Exact,
-                _ => throw new InputException($"{Field("closure")} must be \"zero\", \"geometric\" or \"exact\", got \"{closureName}\""),
-            };
+            var closure = ParseClosure(closureName, ratio, Field("closure"));
             var system = HierarchySystem.Create(order, closure, HierarchyConstants.FromModel(model, maxOrder: order + 1));
             var options = new HierarchyOptions { Integrator = integrator, RecordMoments = recordMoments };
             if (tolerance is { } t) options = options with { RelativeTolerance = t.Rtol, AbsoluteTolerance = t.Atol };
@@ -56,6 +50,15 @@ public sealed class HierarchyMethod
             throw new InputException(path.Length == 0 ? e.Message : e.WithPrefix(path + ".").Message);
         }
     }
+
+    /// <summary>The closure named on the command line or in a file; <paramref name="field"/> names it in the error.</summary>
+    internal static HierarchyClosure ParseClosure(string name, double? ratio, string field) => name switch
+    {
+        "zero" => HierarchyClosure.Zero,
+        "geometric" => HierarchyClosure.Geometric(ratio),
+        "exact" => HierarchyClosure.Exact,
+        _ => throw new InputException($"{field} must be \"zero\", \"geometric\" or \"exact\", got \"{name}\""),
+    };
 
     /// <summary>Integrates the hierarchy from the moments of the problem's w(0).</summary>
     public HierarchyResult Solve(PhaseRetrievalProblem problem, OutputSchedule output, IProgress<SimulationProgress>? progress,
