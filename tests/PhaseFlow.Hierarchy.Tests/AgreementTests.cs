@@ -11,10 +11,16 @@ public class AgreementTests(ITestOutputHelper output)
 {
     private const double Rtol = 1e-10, Atol = 1e-14;
 
-    /// <summary>Both integrations control their local errors at rtol = 1e-10 relative to moments of size s*; the escape
-    /// phase amplifies errors by the growth of |u| (up to ~10³ from w(0) of radius ≥ 0.1), and each trajectory takes ~10³
-    /// steps, so the deviation may reach about 10²·rtol·s*, not more.</summary>
+    /// <summary>Floor of agreement on short horizons: both integrations control local errors at rtol relative to moments
+    /// of size s*, and the escape phase amplifies them by the growth of |u|; 100·rtol·s* (measured: 2–6e-11).</summary>
     private static double Tolerance(PhaseRetrievalModel model) => 100 * Rtol * Math.Max(1, model.SStar);
+
+    /// <summary>Over long horizons global errors accumulate step by step: each step may add up to rtol·s* and the
+    /// dynamics after the escape contracts, so the deviation is bounded by (steps of both runs)·rtol·s*. Measured on a
+    /// spiked case run to t = 3000: both errors scale with rtol (direct ~7e-8 at 1e-11, hierarchy ~1.5e-8 at 1e-10),
+    /// so it is the tolerance that limits the agreement, not the reduction.</summary>
+    private static double Tolerance(PhaseRetrievalModel model, SimulationResult direct, HierarchyResult reduced) =>
+        Math.Max(Tolerance(model), (direct.Statistics.Steps + reduced.Statistics.Steps) * Rtol * Math.Max(1, model.SStar));
 
     internal static (SimulationResult Direct, HierarchyResult Hierarchy) RunBoth(FlowCase c, int order, HierarchyClosure closure,
         HierarchyIntegrator integrator = HierarchyIntegrator.Rodas4)
@@ -50,7 +56,7 @@ public class AgreementTests(ITestOutputHelper output)
         Assert.NotNull(direct.Markers.CriticalCrossingTime);
         Assert.Equal(3, reduced.ConditionNumber is null ? 0 : 3);
         var (s, u, mse) = MaxDeviation(direct.Trajectory, reduced.Trajectory);
-        double tol = Tolerance(c.Model);
+        double tol = Tolerance(c.Model, direct, reduced);
         Assert.True(s <= tol && u <= tol, $"max |Δs| = {s:E2}, max |Δu| = {u:E2}, tolerance {tol:E2}");
         // The MSE comes from the order-0 moments ‖w‖² and wᵀw*, and is relative to d.
         Assert.True(mse <= tol * Math.Max(1, c.Model.TeacherNormSquared) / c.Model.Dimension * 10, $"max |ΔMSE| = {mse:E2}");
@@ -69,7 +75,7 @@ public class AgreementTests(ITestOutputHelper output)
             var (direct, reduced) = RunBoth(c, 1, HierarchyClosure.Exact);
             Assert.Equal(1, reduced.Statistics.Method.Contains("K = 1") ? 1 : 0);
             var (s, u, _) = MaxDeviation(direct.Trajectory, reduced.Trajectory);
-            Assert.True(s <= Tolerance(c.Model) && u <= Tolerance(c.Model), $"d = {d}: max |Δs| = {s:E2}, max |Δu| = {u:E2}");
+            Assert.True(s <= Tolerance(c.Model, direct, reduced) && u <= Tolerance(c.Model, direct, reduced), $"d = {d}: max |Δs| = {s:E2}, max |Δu| = {u:E2}");
         }
     }
 
@@ -91,7 +97,7 @@ public class AgreementTests(ITestOutputHelper output)
         {
             var (direct, reduced) = RunBoth(c.Flow, order, HierarchyClosure.Exact);
             var (s, u, _) = MaxDeviation(direct.Trajectory, reduced.Trajectory);
-            double tol = Tolerance(c.Flow.Model) + kappa * 2.220446049250313e-16 * Math.Max(1, c.Flow.Model.SStar);
+            double tol = Tolerance(c.Flow.Model, direct, reduced) + kappa * 2.220446049250313e-16 * Math.Max(1, c.Flow.Model.SStar);
             Assert.True(s <= tol && u <= tol, $"K = {order}, κ = {kappa:G3}: max |Δs| = {s:E2}, max |Δu| = {u:E2}, tolerance {tol:E2}");
         }
     }
