@@ -156,13 +156,7 @@ public sealed record PopulationGradientFlow : IDirectSimulator
         }
         catch (OdeIntegrationException e)
         {
-            var failure = e.Failure switch
-            {
-                OdeFailure.MaxStepsExceeded => SimulationFailure.StepLimit,
-                OdeFailure.NonFiniteValues => SimulationFailure.Diverged,
-                _ => SimulationFailure.StepSizeTooSmall,
-            };
-            throw new SimulationFailedException(failure, $"{Name} stopped: {e.Message}", e.T, null, recorder.BuildTrajectory(), e);
+            throw SimulationFailedException.FromIntegration(Name, e, recorder.BuildTrajectory());
         }
         var st = solution.Statistics;
         recorder.SetMarkers(solution.Events.FirstOrDefault(e => e.Name == escape.Name)?.T,

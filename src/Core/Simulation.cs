@@ -131,6 +131,19 @@ public sealed class SimulationFailedException : Exception
         Partial = partial;
     }
 
+    /// <summary>The failure of an ODE integration inside a simulator or reduction named <paramref name="method"/>.</summary>
+    public static SimulationFailedException FromIntegration(string method, PhaseFlow.Ode.OdeIntegrationException e, Trajectory partial)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var failure = e.Failure switch
+        {
+            PhaseFlow.Ode.OdeFailure.MaxStepsExceeded => SimulationFailure.StepLimit,
+            PhaseFlow.Ode.OdeFailure.NonFiniteValues => SimulationFailure.Diverged,
+            _ => SimulationFailure.StepSizeTooSmall,
+        };
+        return new SimulationFailedException(failure, $"{method} stopped: {e.Message}", e.T, null, partial, e);
+    }
+
     /// <summary>Why.</summary>
     public SimulationFailure Failure { get; }
 

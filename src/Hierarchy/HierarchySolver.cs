@@ -265,14 +265,7 @@ public static class HierarchySolver
         }
         catch (OdeIntegrationException e)
         {
-            var failure = e.Failure switch
-            {
-                OdeFailure.MaxStepsExceeded => SimulationFailure.StepLimit,
-                OdeFailure.NonFiniteValues => SimulationFailure.Diverged,
-                _ => SimulationFailure.StepSizeTooSmall,
-            };
-            throw new SimulationFailedException(failure, $"{method} stopped: {e.Message}", e.T, null,
-                new Trajectory(samples.ToArray(), columns, TimeUnit.Time, double.NaN), e);
+            throw SimulationFailedException.FromIntegration(method, e, new Trajectory(samples.ToArray(), columns, TimeUnit.Time, double.NaN));
         }
         if (blowUp is { } tBlow)
             throw new SimulationFailedException(SimulationFailure.Diverged,
