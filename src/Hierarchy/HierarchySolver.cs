@@ -176,11 +176,18 @@ public static class HierarchySolver
         int order = system.Order, n = 2 * (order + 1);
         double rho = constants.Scale;
         var compiled = ScaledSystem.Compile(system);
+        // ρ^k for the state layout s^(0..K), u^(0..K): state = moment / ρ^k.
+        var powers = new double[n];
+        for (int k = 0; k <= order; k++) powers[k] = powers[order + 1 + k] = Math.Pow(rho, k);
         var y0 = new double[n];
         for (int k = 0; k <= order; k++)
         {
-            y0[k] = problem.InitialS[k] / Math.Pow(rho, k);
-            y0[order + 1 + k] = problem.InitialU[k] / Math.Pow(rho, k);
+            y0[k] = problem.InitialS[k] / powers[k];
+            y0[order + 1 + k] = problem.InitialU[k] / powers[k];
+        }
+        void Unscale(ReadOnlySpan<double> y, Span<double> moments)
+        {
+            for (int i = 0; i < n; i++) moments[i] = y[i] * powers[i];
         }
 
         double sStar = constants.SStar, sStar0 = constants.SStarMoment(0);
@@ -198,19 +205,13 @@ public static class HierarchySolver
 
         void Record(double t, ReadOnlySpan<double> y)
         {
-            for (int k = 0; k <= order; k++)
-            {
-                double p = Math.Pow(rho, k);
-                unscaled[k] = y[k] * p;
-                unscaled[order + 1 + k] = y[order + 1 + k] * p;
-            }
+            Unscale(y, unscaled);
             double s = unscaled[1], u = unscaled[order + 2];
             double mse = constants.Dimension is { } d ? (unscaled[0] + sStar0 - 2 * Math.Abs(unscaled[order + 1])) / d : double.NaN;
             double loss = 3 * s * s + 3 * sStar * sStar - 4 * u * u - 2 * sStar * s;
             var extra = new double[columns.Count];
-            for (int k = 2, c = 0; k <= order; k++, c += 2)
+            for (int c = 0, k = 2; c < extra.Length; c += 2, k++)
             {
-                if (!options.RecordMoments) break;
                 extra[c] = unscaled[k];
                 extra[c + 1] = unscaled[order + 1 + k];
             }
@@ -229,7 +230,7 @@ public static class HierarchySolver
         // hierarchy that leaves that range by a factor 1000 has blown up, and the run stops there instead of grinding on.
         double bound = 1e3 * Math.Max(1, Math.Max(y0.Max(Math.Abs), Enumerable.Range(0, order + 2).Max(k => constants.SStarMoment(k) / Math.Pow(rho, k))));
         double? blowUp = null;
-        long lastReport = Stopwatch.GetTimestamp();
+        long lastReport = Stopwatch.GetTimestamp(), accepted = 0;
         bool AfterStep(IDenseStep step)
         {
             foreach (double v in step.YEnd)
@@ -239,10 +240,11 @@ public static class HierarchySolver
                     return false;
                 }
             maxS = Math.Max(maxS, S1(step.YEnd));
+            accepted++;
             if (progress is not null && Stopwatch.GetElapsedTime(lastReport).TotalSeconds >= 0.1)
             {
                 lastReport = Stopwatch.GetTimestamp();
-                progress.Report(new SimulationProgress(step.TEnd, problem.Horizon, 0));
+                progress.Report(new SimulationProgress(step.TEnd, problem.Horizon, accepted));
             }
             return true;
         }
@@ -278,14 +280,10 @@ public static class HierarchySolver
             else if (occurrence.Name == "critical crossing") crossing ??= occurrence.T;
         }
         progress?.Report(new SimulationProgress(problem.Horizon, problem.Horizon, solution.Statistics.AcceptedSteps));
-        var finalS = new double[order + 1];
-        var finalU = new double[order + 1];
-        for (int k = 0; k <= order; k++)
-        {
-            double p = Math.Pow(rho, k);
-            finalS[k] = solution.Y[k] * p;
-            finalU[k] = solution.Y[order + 1 + k] * p;
-        }
+        var final = new double[n];
+        Unscale(solution.Y.ToArray(), final);
+        var finalS = final[..(order + 1)];
+        var finalU = final[(order + 1)..];
         var st = solution.Statistics;
         return new HierarchyResult(
             new Trajectory(samples.ToArray(), columns, TimeUnit.Time, double.NaN), finalS, finalU,
@@ -354,20 +352,20 @@ internal sealed class ScaledSystem
             map[HierarchySymbols.S(k)] = p * Expr.Indexed("x", k);
             map[HierarchySymbols.U(k)] = p * Expr.Indexed("y", k);
         }
+        // The constants s_star[k] that occur (a custom closure may use any k) become numbers.
+        foreach (var symbol in system.Equations.SelectMany(e => e.RightHandSide.FreeSymbols()).Distinct())
+            if (symbol is IndexedExpr { Name: "s_star", Index: NumberExpr idx } && idx.IsExact && idx.Exact.IsInteger)
+            {
+                int j = (int)idx.Exact.Numerator;
+                if (j > constants.MaxOrder)
+                    throw new InvalidParameterException("closure", $"to use s_star[k] with k <= {constants.MaxOrder} (the orders given)", symbol.ToString());
+                map[symbol] = Expr.Number(constants.SStarMoment(j));
+            }
         var rhs = new List<Expr>();
         foreach (var (e, i) in system.Equations.Select((e, i) => (e, i)))
         {
             int k = i % (order + 1);
-            var body = e.RightHandSide.Substitute(map);
-            foreach (var symbol in body.FreeSymbols())
-                if (symbol is IndexedExpr { Name: "s_star", Index: NumberExpr idx } && idx.IsExact && idx.Exact.IsInteger)
-                {
-                    int j = (int)idx.Exact.Numerator;
-                    if (j > constants.MaxOrder)
-                        throw new InvalidParameterException("closure", $"to use s_star[k] with k <= {constants.MaxOrder} (the orders given)", symbol.ToString());
-                    body = body.Substitute(new Dictionary<Expr, Expr> { [symbol] = Expr.Number(constants.SStarMoment(j)) });
-                }
-            rhs.Add(Expr.Number(Math.Pow(rho, -k)) * body);
+            rhs.Add(Expr.Number(Math.Pow(rho, -k)) * e.RightHandSide.Substitute(map));
         }
         return new ScaledSystem(Compiler.Compile(rhs, variables), Compiler.CompileWithJacobian(rhs, variables), variables.Count);
     }

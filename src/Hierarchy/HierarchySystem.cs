@@ -83,18 +83,15 @@ public sealed class HierarchySystem
             [HierarchySymbols.S(order + 1)] = form.SNext,
             [HierarchySymbols.U(order + 1)] = form.UNext,
         };
-        var equations = new List<HierarchyEquation>();
+        var sEquations = new List<HierarchyEquation>();
+        var uEquations = new List<HierarchyEquation>();
         for (int k = 0; k <= order; k++)
         {
             var (sDot, uDot) = HierarchySymbols.Equations(k);
-            equations.Add(new HierarchyEquation(HierarchySymbols.S(k), sDot.Substitute(close)));
+            sEquations.Add(new HierarchyEquation(HierarchySymbols.S(k), sDot.Substitute(close)));
+            uEquations.Add(new HierarchyEquation(HierarchySymbols.U(k), uDot.Substitute(close)));
         }
-        for (int k = 0; k <= order; k++)
-        {
-            var (_, uDot) = HierarchySymbols.Equations(k);
-            equations.Add(new HierarchyEquation(HierarchySymbols.U(k), uDot.Substitute(close)));
-        }
-        return new HierarchySystem(order, closure, constants, form, equations);
+        return new HierarchySystem(order, closure, constants, form, [.. sEquations, .. uEquations]);
     }
 
     /// <summary>Truncation order K.</summary>
