@@ -16,17 +16,20 @@ public static class HierarchyCommand
     public static string Print(int order, string closureName, double? ratio, string format)
     {
         if (format is not ("text" or "latex")) throw new InputException($"--print must be \"text\" or \"latex\", got \"{format}\"");
-        if (ratio is not null && closureName != "geometric") throw new InputException($"--ratio applies to the geometric closure only (closure is \"{closureName}\")");
+        var closure = HierarchyMethod.ParseClosure(closureName, ratio, Option);
         try
         {
-            var system = HierarchySystem.Create(order, HierarchyMethod.ParseClosure(closureName, ratio, "--closure"));
+            var system = HierarchySystem.Create(order, closure);
             return format == "latex" ? system.ToLatex() : system.ToText();
         }
         catch (InvalidParameterException e)
         {
-            throw new InputException($"--{e.Parameter} must be {e.Rule}, got {e.Actual}");
+            throw HierarchyMethod.Rename(e, Option);
         }
     }
+
+    /// <summary>Options are named as typed: order → --order.</summary>
+    private static string Option(string name) => "--" + name;
 
     /// <summary>What <see cref="Compare"/> measured.</summary>
     /// <param name="Direct">The direct gradient-flow run.</param>
@@ -47,24 +50,15 @@ public static class HierarchyCommand
         var problem = ProblemFile.Load(problemPath);
         if (problem.DynamicsKind != "gf")
             throw new InputException($"{Path.GetFileName(problemPath)}: the hierarchy reduces gradient flow: dynamics.kind must be \"gf\", got \"{problem.DynamicsKind}\"");
-        if (ratio is not null && closureName != "geometric") throw new InputException($"--ratio applies to the geometric closure only (closure is \"{closureName}\")");
         var gf = (PopulationGradientFlow)problem.Simulator;
         // Both CSVs carry s^(k), u^(k) for k = 2..K (direct runs record up to k = 64).
         bool moments = order is >= 2 and <= 64;
-        var method = HierarchyMethod.Create("", order, closureName, ratio, integrator, moments, problem.Model,
+        var method = HierarchyMethod.Create(Option, order, closureName, ratio, integrator, moments, problem.Model,
             (gf.RelativeTolerance, gf.AbsoluteTolerance));
         var reduced = method.Solve(problem.Problem, problem.Output, null, cancellationToken);
         var columns = moments ? TrajectoryColumn.Moments(problem.Model, order) : [];
         var direct = gf.Solve(problem.Problem, new SimulationOptions { Output = problem.Output, ExtraColumns = columns }, null, cancellationToken);
-        double ds = 0, du = 0, dm = 0;
-        for (int i = 0; i < direct.Trajectory.Samples.Count; i++)
-        {
-            var a = direct.Trajectory.Samples[i];
-            var b = reduced.Trajectory.Samples[i];
-            ds = Math.Max(ds, Math.Abs(a.S - b.S));
-            du = Math.Max(du, Math.Abs(a.U - b.U));
-            dm = Math.Max(dm, Math.Abs(a.Mse - b.Mse));
-        }
+        var (ds, du, dm) = MaxDeviation(direct.Trajectory, reduced.Trajectory);
         var comparison = new JsonObject
         {
             ["problem"] = Path.GetFileName(problemPath),
@@ -92,6 +86,21 @@ public static class HierarchyCommand
             ("comparison.json", w => w.Write(comparison.ToJsonString(JsonFiles.Options) + "\n")),
         ]);
         return new Comparison(direct, reduced, method, ds, du, dm);
+    }
+
+    /// <summary>Largest |Δs|, |Δu| and |ΔMSE| between two trajectories recorded at the same times.</summary>
+    internal static (double S, double U, double Mse) MaxDeviation(Trajectory a, Trajectory b)
+    {
+        double ds = 0, du = 0, dm = 0;
+        for (int i = 0; i < a.Samples.Count; i++)
+        {
+            var p = a.Samples[i];
+            var q = b.Samples[i];
+            ds = Math.Max(ds, Math.Abs(p.S - q.S));
+            du = Math.Max(du, Math.Abs(p.U - q.U));
+            dm = Math.Max(dm, Math.Abs(p.Mse - q.Mse));
+        }
+        return (ds, du, dm);
     }
 
     /// <summary>One line for the terminal.</summary>

@@ -23,23 +23,24 @@ public sealed class HierarchyMethod
     /// <summary>"rodas4", "dopri5" or "dop853".</summary>
     public string IntegratorName { get; }
 
-    /// <summary>Builds the method; errors name fields under <paramref name="path"/>.</summary>
-    /// <exception cref="InputException">Unknown closure or integrator, an order the closure cannot use, or an exact closure
-    /// too ill-conditioned to trust.</exception>
-    public static HierarchyMethod Create(string path, int order, string closureName, double? ratio, string integratorName, bool recordMoments,
-        PhaseRetrievalModel model, (double Rtol, double Atol)? tolerance)
+    /// <summary>Builds the method; <paramref name="field"/> names each option in errors (<c>method.order</c> in a file,
+    /// <c>--order</c> on the command line).</summary>
+    /// <exception cref="InputException">Unknown closure or integrator, a ratio without the geometric closure, an order the
+    /// closure cannot use, or an exact closure too ill-conditioned to trust.</exception>
+    public static HierarchyMethod Create(Func<string, string> field, int order, string closureName, double? ratio, string integratorName,
+        bool recordMoments, PhaseRetrievalModel model, (double Rtol, double Atol)? tolerance)
     {
-        string Field(string name) => path.Length == 0 ? name : $"{path}.{name}";
+        ArgumentNullException.ThrowIfNull(field);
         var integrator = integratorName switch
         {
             "rodas4" => HierarchyIntegrator.Rodas4,
             "dopri5" => HierarchyIntegrator.DormandPrince54,
             "dop853" => HierarchyIntegrator.DormandPrince853,
-            _ => throw new InputException($"{Field("integrator")} must be \"rodas4\", \"dopri5\" or \"dop853\", got \"{integratorName}\""),
+            _ => throw new InputException($"{field("integrator")} must be \"rodas4\", \"dopri5\" or \"dop853\", got \"{integratorName}\""),
         };
+        var closure = ParseClosure(closureName, ratio, field);
         try
         {
-            var closure = ParseClosure(closureName, ratio, Field("closure"));
             var system = HierarchySystem.Create(order, closure, HierarchyConstants.FromModel(model, maxOrder: order + 1));
             var options = new HierarchyOptions { Integrator = integrator, RecordMoments = recordMoments };
             if (tolerance is { } t) options = options with { RelativeTolerance = t.Rtol, AbsoluteTolerance = t.Atol };
@@ -47,18 +48,36 @@ public sealed class HierarchyMethod
         }
         catch (InvalidParameterException e)
         {
-            throw new InputException(path.Length == 0 ? e.Message : e.WithPrefix(path + ".").Message);
+            throw Rename(e, field);
         }
     }
 
-    /// <summary>The closure named on the command line or in a file; <paramref name="field"/> names it in the error.</summary>
-    internal static HierarchyClosure ParseClosure(string name, double? ratio, string field) => name switch
+    /// <summary>The closure named in a file or on the command line, with its optional ratio.</summary>
+    /// <exception cref="InputException">An unknown name, a ratio with another closure than geometric, or an invalid ratio.</exception>
+    internal static HierarchyClosure ParseClosure(string name, double? ratio, Func<string, string> field)
     {
-        "zero" => HierarchyClosure.Zero,
-        "geometric" => HierarchyClosure.Geometric(ratio),
-        "exact" => HierarchyClosure.Exact,
-        _ => throw new InputException($"{field} must be \"zero\", \"geometric\" or \"exact\", got \"{name}\""),
-    };
+        if (name is not ("zero" or "geometric" or "exact"))
+            throw new InputException($"{field("closure")} must be \"zero\", \"geometric\" or \"exact\", got \"{name}\"");
+        if (ratio is not null && name != "geometric")
+            throw new InputException($"{field("ratio")} applies to the geometric closure only (closure is \"{name}\")");
+        try
+        {
+            return name switch
+            {
+                "zero" => HierarchyClosure.Zero,
+                "geometric" => HierarchyClosure.Geometric(ratio),
+                _ => HierarchyClosure.Exact,
+            };
+        }
+        catch (InvalidParameterException e)
+        {
+            throw Rename(e, field);
+        }
+    }
+
+    /// <summary>A library parameter error under the name the user wrote (<c>closure</c> → <c>method.closure</c>).</summary>
+    internal static InputException Rename(InvalidParameterException e, Func<string, string> field) =>
+        new($"{field(e.Parameter)} must be {e.Rule}, got {e.Actual}");
 
     /// <summary>Integrates the hierarchy from the moments of the problem's w(0).</summary>
     public HierarchyResult Solve(PhaseRetrievalProblem problem, OutputSchedule output, IProgress<SimulationProgress>? progress,

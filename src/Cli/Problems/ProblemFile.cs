@@ -252,17 +252,15 @@ public sealed class ProblemFile
         return r.Build(() => new PopulationGradientFlow(rtol, atol, integrator));
     }
 
-    /// <summary>Reads the hierarchy method's fields; also used by <c>phaseflow hierarchy</c> for its options.</summary>
-    internal static HierarchyMethod ReadHierarchy(JsonObjectReader r, PhaseRetrievalModel model, (double Rtol, double Atol)? tolerance)
+    /// <summary>Reads the hierarchy method's fields.</summary>
+    private static HierarchyMethod ReadHierarchy(JsonObjectReader r, PhaseRetrievalModel model, (double Rtol, double Atol)? tolerance)
     {
         int order = r.Int("order", 1, HierarchySystem.MaxOrder);
         string closureName = r.String("closure", "geometric")!;
         double? ratio = r.Has("ratio") ? r.Double("ratio") : null;
-        if (ratio is not null && closureName != "geometric")
-            throw new InputException($"{r.Child("ratio")} applies to the geometric closure only (closure is \"{closureName}\")");
         string integratorName = r.String("integrator", "rodas4")!;
         bool recordMoments = r.Bool("recordMoments", false);
-        return HierarchyMethod.Create(r.Path, order, closureName, ratio, integratorName, recordMoments, model, tolerance);
+        return HierarchyMethod.Create(r.Child, order, closureName, ratio, integratorName, recordMoments, model, tolerance);
     }
 
     private static PopulationGradientDescent ReadGd(JsonObjectReader r)

@@ -19,14 +19,8 @@ internal static class HierarchyChecks
         var system = HierarchySystem.Create(order, closure, HierarchyConstants.FromModel(model, maxOrder: order + 1));
         var reduced = HierarchySolver.Solve(HierarchyProblem.FromDirect(system, problem),
             new HierarchyOptions { Output = schedule, RelativeTolerance = Rtol, AbsoluteTolerance = Atol });
-        double worst = 0;
-        for (int i = 0; i < direct.Trajectory.Samples.Count; i++)
-        {
-            var p = direct.Trajectory.Samples[i];
-            var q = reduced.Trajectory.Samples[i];
-            worst = Math.Max(worst, Math.Max(Math.Abs(p.S - q.S), Math.Abs(p.U - q.U)));
-        }
-        return (worst, reduced, direct);
+        var (s, u, _) = HierarchyCommand.MaxDeviation(direct.Trajectory, reduced.Trajectory);
+        return (Math.Max(s, u), reduced, direct);
     }
 
     private static PhaseRetrievalModel Model(Spectrum spectrum, int seed) => new(spectrum, Teacher.Gaussian(spectrum, seed));
