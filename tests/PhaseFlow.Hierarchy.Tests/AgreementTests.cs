@@ -103,7 +103,9 @@ public class AgreementTests(ITestOutputHelper output)
     }
 
     /// <summary>On the escape phase [0, min(T1, 1/λ_1)] the truncation error falls as K grows — until it reaches the solvers' floor.
-    /// Geometric closure: at every step K = 1, 2, 4, 8. Zero closure: it discards x^(K+1) ≈ λ_1^K x^(1), which is not small
+    /// Geometric closure: K = 4 beats K = 1 and 2, and K = 8 beats K = 4; the step 1 → 2 is not claimed (1 of 40 draws has
+    /// K = 2 worse: 6.3e-3 after 4.8e-3 at a = 1.9, d = 850, seed 73383, where the truncated order-1 errors partly cancel;
+    /// from K = 3 on all 40 fall). Zero closure: it discards x^(K+1) ≈ λ_1^K x^(1), which is not small
     /// until λ_1^K is, and at low K its error wanders (measured: 0.42 at K = 2, 8.3 at K = 4); the property is claimed from
     /// K = 8 to 16, whenever K = 8 carries information (error below s*, the trivial bound since |u| ≤ s*). A blow-up counts
     /// as an infinite error.</summary>
@@ -128,9 +130,9 @@ public class AgreementTests(ITestOutputHelper output)
                     error = double.PositiveInfinity;
                 }
                 output.WriteLine($"{c}: {closure.Name} K = {order}: max error {error:E2}");
-                bool claimed = closure.Name == "geometric" || (order == 16 && previous < sStar);
+                bool claimed = closure.Name == "geometric" ? order >= 4 : order == 16 && previous < sStar;
                 if (claimed) Assert.True(error < previous || error <= floor, $"{closure.Name}: K = {order} error {error:E2} after {previous:E2}");
-                previous = error;
+                previous = closure.Name == "geometric" ? Math.Min(previous, error) : error;
             }
             // The geometric closure at K = 8 always carries information on the escape phase.
             if (closure.Name == "geometric") Assert.True(previous < 0.1 * sStar, $"geometric K = 8: {previous:E2}");
