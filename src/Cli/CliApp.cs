@@ -37,6 +37,7 @@ public static class CliApp
         root.Subcommands.Add(BuildRun(output, error, cancellationToken));
         root.Subcommands.Add(BuildValidate(output, error, cancellationToken));
         root.Subcommands.Add(BuildHierarchy(output, error, cancellationToken));
+        root.Subcommands.Add(BuildEscape(output, error));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -109,6 +110,37 @@ public static class CliApp
             if (format is not null) output.Write(HierarchyCommand.Print(k, closureName, r, format));
             var comparison = HierarchyCommand.Compare(path, dir, k, closureName, r, parse.GetValue(integrator)!, ct);
             output.WriteLine(HierarchyCommand.Describe(comparison, dir));
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command BuildEscape(TextWriter output, TextWriter error)
+    {
+        var problem = new Argument<string?>("problem") { Description = "Problem file (spectrum, teacher, init); or give --a and --d.", Arity = ArgumentArity.ZeroOrOne };
+        var a = new Option<double?>("--a") { Description = "Power-law exponent a (expected weights: C_i = s*, w(0) = α w* + isotropic part)." };
+        var d = new Option<string?>("--d") { Description = "Dimension for --a: a number up to 1e18, or inf." };
+        var overlap = new Option<double?>("--overlap") { Description = "u(0) for --a (default: the rms overlap of a random unit start; required for d = inf)." };
+        var nodes = new Option<int>("--nodes") { Description = "Node budget for --a (default 256).", DefaultValueFactory = _ => 256 };
+        var level = new Option<double>("--level") { Description = "Level |u| = level·s* the predicted times refer to, in (0, 1).", DefaultValueFactory = _ => 0.5 };
+        var command = new Command("escape", "Print the Phase I escape rate ρ (dispersion relation) and the predicted escape time.")
+        {
+            problem, a, d, overlap, nodes, level,
+        };
+        command.SetAction(parse => Guarded(error, () =>
+        {
+            double lvl = parse.GetValue(level);
+            EscapeCommand.Report report;
+            if (parse.GetValue(problem) is { } path)
+            {
+                if (parse.GetValue(a) is not null || parse.GetValue(d) is not null)
+                    throw new InputException("give either a problem file or --a and --d, not both");
+                report = EscapeCommand.FromProblem(path, lvl);
+            }
+            else if (parse.GetValue(a) is { } exponent && parse.GetValue(d) is { } dimension)
+                report = EscapeCommand.FromPowerLaw(exponent, dimension, parse.GetValue(overlap), parse.GetValue(nodes), lvl);
+            else throw new InputException("escape needs a problem file, or --a and --d");
+            output.Write(EscapeCommand.Describe(report));
             return ExitCodes.Ok;
         }));
         return command;

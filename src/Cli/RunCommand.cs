@@ -29,6 +29,11 @@ public static class RunCommand
             var r = method.Solve(problem.Problem, problem.Output, progress, cancellationToken);
             outcome = new RunOutcome(r.Trajectory, r.Markers, r.Statistics, r.WallTime, HierarchyDetails(method, r));
         }
+        else if (problem.Volterra is { } volterra)
+        {
+            var r = volterra.Solve(problem.Problem, problem.Output, progress, cancellationToken);
+            outcome = new RunOutcome(r.Trajectory, r.Markers, r.Statistics, r.WallTime, VolterraDetails(r));
+        }
         else
         {
             var r = problem.Simulator.Solve(problem.Problem, new SimulationOptions { Output = problem.Output }, progress, cancellationToken);
@@ -57,6 +62,34 @@ public static class RunCommand
         ["maxAlignment"] = result.MaxAlignment,
         ["scale"] = method.System.Constants!.Scale,
     };
+
+    /// <summary>The nodes, the escape rate and the phase markers of the reduction, for summary.json.</summary>
+    internal static JsonObject VolterraDetails(PhaseFlow.Volterra.Duhamel.SpectralNodeResult result)
+    {
+        var rate = PhaseFlow.Volterra.Duhamel.EscapeRate.Solve(result.Nodes);
+        var estimate = result.NodeErrorEstimate;
+        return new JsonObject
+        {
+            ["nodes"] = result.Nodes.Count,
+            ["exact"] = result.Nodes.IsExact,
+            ["description"] = result.Nodes.Description,
+            ["escapeRate"] = rate.Rate,
+            ["topRate"] = rate.TopRate,
+            ["growingModeEscapeTime"] = rate.TimeToReach(result.Markers.EscapeThreshold),
+            ["T1"] = result.Markers.EscapeTime,
+            ["criticalCrossingTime"] = result.Markers.CriticalCrossingTime,
+            ["T1Prime"] = result.TransitionEndTime,
+            ["maxTheta"] = result.MaxTheta,
+            ["finalTheta"] = result.FinalTheta,
+            ["nodeErrorEstimate"] = estimate is null ? null : new JsonObject
+            {
+                ["s"] = estimate.S,
+                ["u"] = estimate.U,
+                ["mse"] = double.IsFinite(estimate.Mse) ? estimate.Mse : null,
+                ["coarseNodes"] = estimate.CoarseNodes,
+            },
+        };
+    }
 
     /// <summary>Discrete dynamics gain a column flow_time = η·k, the gradient-flow time of step k.</summary>
     private static Trajectory WithFlowTime(Trajectory t)
@@ -116,7 +149,7 @@ public static class RunCommand
             ["samples"] = result.Trajectory.Samples.Count,
             ["wallTimeSeconds"] = Math.Round(result.WallTime.TotalSeconds, 6),
         };
-        if (result.Details is not null) summary.Insert(summary.IndexOf("method") + 1, "hierarchy", result.Details);
+        if (result.Details is not null) summary.Insert(summary.IndexOf("method") + 1, problem.MethodKind, result.Details);
         return summary;
     }
 }

@@ -16,8 +16,9 @@ public sealed class ProblemFile
     };
 
     private ProblemFile(Spectrum spectrum, PhaseRetrievalModel model, double[] init, IDirectSimulator simulator, string dynamicsKind,
-        string methodKind, HierarchyMethod? hierarchy, double horizon, OutputSchedule output)
+        string methodKind, HierarchyMethod? hierarchy, VolterraMethod? volterra, double horizon, OutputSchedule output)
     {
+        Volterra = volterra;
         Spectrum = spectrum;
         Model = model;
         Problem = new PhaseRetrievalProblem(Model, init, horizon);
@@ -43,11 +44,14 @@ public sealed class ProblemFile
     /// <summary>"gf", "gd" or "sgd".</summary>
     public string DynamicsKind { get; }
 
-    /// <summary>"direct" or "hierarchy".</summary>
+    /// <summary>"direct", "hierarchy" or "volterra".</summary>
     public string MethodKind { get; }
 
     /// <summary>The closed hierarchy and its options when the method is "hierarchy"; null for direct runs.</summary>
     public HierarchyMethod? Hierarchy { get; }
+
+    /// <summary>The spectral-node reduction when the method is "volterra"; null otherwise.</summary>
+    public VolterraMethod? Volterra { get; }
 
     /// <summary>Output schedule.</summary>
     public OutputSchedule Output { get; }
@@ -125,15 +129,14 @@ public sealed class ProblemFile
         var method = root.Object("method");
         string methodKind = "direct";
         HierarchyMethod? hierarchy = null;
+        VolterraMethod? volterra = null;
         if (method is not null)
         {
-            methodKind = method.Kind("direct", "hierarchy");
-            if (methodKind == "hierarchy")
-            {
-                if (dynamicsKind != "gf")
-                    throw new InputException($"{method.Child("kind")} \"hierarchy\" reduces gradient flow: dynamics.kind must be \"gf\", got \"{dynamicsKind}\"");
-                hierarchy = ReadHierarchy(method, model, tolerance is null ? null : (rtol, atol));
-            }
+            methodKind = method.Kind("direct", "hierarchy", "volterra");
+            if (methodKind != "direct" && dynamicsKind != "gf")
+                throw new InputException($"{method.Child("kind")} \"{methodKind}\" reduces gradient flow: dynamics.kind must be \"gf\", got \"{dynamicsKind}\"");
+            if (methodKind == "hierarchy") hierarchy = ReadHierarchy(method, model, tolerance is null ? null : (rtol, atol));
+            else if (methodKind == "volterra") volterra = ReadVolterra(method, tolerance is null ? null : (rtol, atol));
             method.Finish();
         }
 
@@ -150,7 +153,7 @@ public sealed class ProblemFile
         var output = ReadOutput(root.Object("output"), horizon, discrete);
         root.String("name", null);
         root.Finish();
-        return new ProblemFile(spectrum, model, init, simulator, dynamicsKind, methodKind, hierarchy, horizon, output);
+        return new ProblemFile(spectrum, model, init, simulator, dynamicsKind, methodKind, hierarchy, volterra, horizon, output);
     }
 
     private static Spectrum ReadSpectrum(JsonObjectReader r)
@@ -261,6 +264,17 @@ public sealed class ProblemFile
         string integratorName = r.String("integrator", "rodas4")!;
         bool recordMoments = r.Bool("recordMoments", false);
         return HierarchyMethod.Create(r.Child, order, closureName, ratio, integratorName, recordMoments, model, tolerance);
+    }
+
+    /// <summary>Reads the spectral-node reduction's fields.</summary>
+    private static VolterraMethod ReadVolterra(JsonObjectReader r, (double Rtol, double Atol)? tolerance)
+    {
+        int? nodes = r.Has("nodes") ? r.Int("nodes", 4, 1_000_000) : null;
+        bool estimate = r.Bool("estimateError", true);
+        double? margin = r.Has("transitionMargin") ? r.Double("transitionMargin") : null;
+        if (margin is { } m && !(m > 0 && m < 2.0 / 3))
+            throw JsonObjectReader.Error(r.Child("transitionMargin"), "in (0, 2/3)", JsonObjectReader.F(m), mustBe: true);
+        return VolterraMethod.Create(r.Child, nodes, estimate, margin, tolerance);
     }
 
     private static PopulationGradientDescent ReadGd(JsonObjectReader r)

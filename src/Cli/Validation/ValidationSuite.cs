@@ -48,6 +48,12 @@ public static class ValidationSuite
         ValidationCheck.One("hierarchy (exact closure, K = 1) vs direct GF: isotropic", HierarchyChecks.IsotropicExact),
         ValidationCheck.One("hierarchy (exact closure, K = r) vs direct GF: r = 5 distinct eigenvalues", HierarchyChecks.FewNodesExact),
         new("hierarchy vs direct GF on the escape phase: power law, error by K and closure", HierarchyChecks.PowerLawTable),
+        ValidationCheck.One("spectral-node reduction (exact nodes) vs direct GF: spiked, all phases", VolterraChecks.SpikedExact),
+        ValidationCheck.One("spectral-node reduction (exact nodes) vs direct GF: power law into the tail", VolterraChecks.PowerLawExact),
+        new("spectral-node reduction: compression to 64 nodes and its error estimate", VolterraChecks.Compression),
+        ValidationCheck.One("spectral-node reduction: a = 2, d = 10^9 and d = ∞ to t = 1e15", VolterraChecks.Billion),
+        ValidationCheck.One("escape rate: isotropic ρ = 12λs*", VolterraChecks.IsotropicRate),
+        ValidationCheck.One("linear Phase I vs direct GF: time to |u| = 0.02 s*", VolterraChecks.PhaseOne),
     ];
 
     /// <summary>Runs every check; <paramref name="onDone"/> is told after each.</summary>

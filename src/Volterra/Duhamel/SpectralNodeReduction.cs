@@ -23,6 +23,10 @@ public sealed record SpectralNodeOptions
     /// <summary>The escape marker is the first time |u| ≥ EscapeThreshold · s*; in (0, 1). Default 0.5.</summary>
     public double EscapeThreshold { get; init; } = 0.5;
 
+    /// <summary>s_0 of spec §5, relative to s*: the transition (Phase IIa) ends at T_1', the first time s ≥ (1/3 + s_0)·s*;
+    /// in (0, 2/3). Default 0.1.</summary>
+    public double TransitionMargin { get; init; } = 0.1;
+
     /// <summary>For compressed nodes: solve again on the coarser compression and report the difference (see
     /// <see cref="SpectralNodeResult.NodeErrorEstimate"/>). Default true.</summary>
     public bool EstimateNodeError { get; init; } = true;
@@ -32,8 +36,9 @@ public sealed record SpectralNodeOptions
 public sealed class SpectralNodeResult
 {
     internal SpectralNodeResult(Trajectory trajectory, PhaseMarkers markers, SimulationStatistics statistics, TimeSpan wallTime,
-        SpectralNodes nodes, double finalTheta, double maxTheta, double maxThetaTime)
+        SpectralNodes nodes, double finalTheta, double maxTheta, double maxThetaTime, double? transitionEnd)
     {
+        TransitionEndTime = transitionEnd;
         Trajectory = trajectory;
         Markers = markers;
         Statistics = statistics;
@@ -58,6 +63,10 @@ public sealed class SpectralNodeResult
 
     /// <summary>The nodes solved on.</summary>
     public SpectralNodes Nodes { get; }
+
+    /// <summary>T_1': the first time s ≥ (1/3 + s_0)·s* (see <see cref="SpectralNodeOptions.TransitionMargin"/>), located on
+    /// the dense output; null if not reached.</summary>
+    public double? TransitionEndTime { get; }
 
     /// <summary>Θ at the horizon.</summary>
     public double FinalTheta { get; }
@@ -145,6 +154,8 @@ public static class SpectralNodeReduction
         double maxS = nodes.InitialS, maxTheta = 0, maxThetaTime = 0;
         double? escape = Math.Abs(nodes.InitialU) >= escapeLevel ? 0 : null;
         double? crossing = nodes.InitialS >= crossingLevel ? 0 : null;
+        double transitionLevel = (1.0 / 3 + options.TransitionMargin) * sStar;
+        double? transitionEnd = nodes.InitialS >= transitionLevel ? 0 : null;
 
         void Record(double t, ReadOnlySpan<double> y)
         {
@@ -158,6 +169,7 @@ public static class SpectralNodeReduction
         var events = new List<OdeEvent>();
         if (escape is null) events.Add(new OdeEvent("escape", (_, y) => Math.Abs(system.Moments(y).U) - escapeLevel, EventDirection.Rising));
         if (crossing is null) events.Add(new OdeEvent("critical crossing", (_, y) => system.Moments(y).S - crossingLevel, EventDirection.Rising));
+        if (transitionEnd is null) events.Add(new OdeEvent("transition end", (_, y) => system.Moments(y).S - transitionLevel, EventDirection.Rising));
         long lastReport = Stopwatch.GetTimestamp(), accepted = 0;
         bool AfterStep(IDenseStep step)
         {
@@ -201,6 +213,7 @@ public static class SpectralNodeReduction
         {
             if (occurrence.Name == "escape") escape ??= occurrence.T;
             else if (occurrence.Name == "critical crossing") crossing ??= occurrence.T;
+            else if (occurrence.Name == "transition end") transitionEnd ??= occurrence.T;
         }
         var st = solution.Statistics;
         progress?.Report(new SimulationProgress(horizon, horizon, st.AcceptedSteps));
@@ -211,7 +224,7 @@ public static class SpectralNodeReduction
                 JacobianEvaluations = st.JacobianEvaluations,
                 LinearSolves = st.LinearSolves,
             },
-            Stopwatch.GetElapsedTime(started), nodes, solution.Y[0], maxTheta, maxThetaTime);
+            Stopwatch.GetElapsedTime(started), nodes, solution.Y[0], maxTheta, maxThetaTime, transitionEnd);
     }
 
     private static void Validate(SpectralNodeOptions o, double horizon)
@@ -224,6 +237,8 @@ public static class SpectralNodeReduction
         if (o.MaxSteps < 1) throw new InvalidParameterException("maxSteps", ">= 1", o.MaxSteps.ToString(CultureInfo.InvariantCulture));
         if (!(o.EscapeThreshold > 0 && o.EscapeThreshold < 1))
             throw new InvalidParameterException("escapeThreshold", "in (0, 1)", F(o.EscapeThreshold));
+        if (!(o.TransitionMargin > 0 && o.TransitionMargin < 2.0 / 3))
+            throw new InvalidParameterException("transitionMargin", "in (0, 2/3)", F(o.TransitionMargin));
         ArgumentNullException.ThrowIfNull(o.Output);
     }
 
