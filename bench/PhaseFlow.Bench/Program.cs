@@ -75,4 +75,9 @@ if (args is ["compare", var outDir])
     Console.WriteLine(string.Create(inv, $"PhaseFlow Rodas4 + Woodbury: median {seconds.Order().ElementAt(3):F4} s over 7 runs, {result.Statistics.Steps} steps"));
     return;
 }
+if (args is ["volterra-nodes", ..])
+{
+    NodeBenchmarks.Run(args);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(DirectSimulatorBenchmarks).Assembly).Run(args);
