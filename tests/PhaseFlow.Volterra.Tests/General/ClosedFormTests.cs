@@ -139,4 +139,22 @@ public class ClosedFormTests
     {
         public void Report(double value) => report(value);
     }
+
+    /// <summary>The usage example of docs/volterra-solvers.md.</summary>
+    [Fact]
+    public void DocumentationExampleRuns()
+    {
+        var problem = new VolterraProblem((t, f) => f[0] = 1, ConvolutionKernel.Scalar(Math.Cos), 10);
+        var solution = VolterraSolver.Solve(problem, new VolterraOptions { Steps = 1 << 16 });
+        double uEnd = solution.At(solution.Times.Length - 1)[0];
+        Assert.Equal(1 + 2 / Math.Sqrt(3) * Math.Exp(5) * Math.Sin(Math.Sqrt(3) * 5), uEnd, 1e-9);
+
+        var nonlinear = new ExponentialSumKernel(1, [1.0], [-1.0], t => t, (t, u, g) => g[0] = Math.Sin(u[0]));
+        var adaptive = VolterraSolver.Solve(new VolterraProblem((t, f) => f[0] = Math.Cos(t), nonlinear, 5),
+            new VolterraOptions { Tolerance = 1e-9 });
+        Span<double> u = stackalloc double[1];
+        adaptive.Interpolate(2.5, u);
+        Assert.True(adaptive.MaxErrorEstimate <= 1e-9 * 2);
+        Assert.True(double.IsFinite(u[0]));
+    }
 }
