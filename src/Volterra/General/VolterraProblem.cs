@@ -9,16 +9,22 @@ namespace PhaseFlow.Volterra;
 /// <param name="TEnd">The end of the interval, finite and &gt; 0.</param>
 public sealed record VolterraProblem(VolterraForcing Forcing, VolterraKernel Kernel, double TEnd)
 {
+    // Checked in the init accessors too, so that `with` cannot bypass the rules.
+
     /// <summary>f(t).</summary>
-    public VolterraForcing Forcing { get; init; } = Forcing ?? throw new ArgumentNullException(nameof(Forcing));
+    public VolterraForcing Forcing { get; init => field = value ?? throw new ArgumentNullException(nameof(Forcing)); } =
+        Forcing ?? throw new ArgumentNullException(nameof(Forcing));
 
     /// <summary>k(t, τ, u).</summary>
-    public VolterraKernel Kernel { get; init; } = Kernel ?? throw new ArgumentNullException(nameof(Kernel));
+    public VolterraKernel Kernel { get; init => field = value ?? throw new ArgumentNullException(nameof(Kernel)); } =
+        Kernel ?? throw new ArgumentNullException(nameof(Kernel));
 
     /// <summary>The end of the interval.</summary>
-    public double TEnd { get; init; } = TEnd > 0 && double.IsFinite(TEnd)
-        ? TEnd
-        : throw new InvalidParameterException("TEnd", "finite and > 0", TEnd.ToString("R", CultureInfo.InvariantCulture));
+    public double TEnd { get; init => field = CheckEnd(value); } = CheckEnd(TEnd);
+
+    private static double CheckEnd(double tEnd) => tEnd > 0 && double.IsFinite(tEnd)
+        ? tEnd
+        : throw new InvalidParameterException("TEnd", "finite and > 0", tEnd.ToString("R", CultureInfo.InvariantCulture));
 }
 
 /// <summary>The quadrature of the discretized equation.</summary>

@@ -99,8 +99,14 @@ public static class VolterraSolver
             while (true)
             {
                 if (2L * steps > options.MaxSteps)
-                    throw new VolterraSolverException(VolterraFailureReason.ToleranceNotReached, problem.TEnd, string.Create(CultureInfo.InvariantCulture,
-                        $"tolerance {tolerance:G3} not reached within options.MaxSteps = {options.MaxSteps}: best scaled error estimate {best:G3} with {bestSteps} steps"));
+                {
+                    var inv = CultureInfo.InvariantCulture;
+                    string detail = bestSteps == 0
+                        ? string.Create(inv, $"options.MaxSteps = {options.MaxSteps} leaves no room for grids of {steps} and {2L * steps} steps")
+                        : string.Create(inv, $"best scaled error estimate {best:G3} with {bestSteps} steps within options.MaxSteps = {options.MaxSteps}");
+                    throw new VolterraSolverException(VolterraFailureReason.ToleranceNotReached, problem.TEnd,
+                        string.Create(inv, $"tolerance {tolerance:G3} not reached: {detail}"));
+                }
                 coarse ??= Grid(steps);
                 var fine = Grid(2 * steps);
                 var (values, estimate) = Richardson(coarse, fine, steps, _n, rule.Order);

@@ -20,8 +20,11 @@ public class ValidationTests
     [InlineData(-1.0)]
     [InlineData(double.NaN)]
     [InlineData(double.PositiveInfinity)]
-    public void TEndMustBeFiniteAndPositive(double tEnd) =>
+    public void TEndMustBeFiniteAndPositive(double tEnd)
+    {
         AssertParameter("TEnd", () => _ = new VolterraProblem(One, ConvolutionKernel.Scalar(x => 1), tEnd));
+        AssertParameter("TEnd", () => _ = Linear with { TEnd = tEnd });
+    }
 
     [Fact]
     public void KernelsCheckTheirParameters()
