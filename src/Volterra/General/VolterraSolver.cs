@@ -268,7 +268,7 @@ public static class VolterraSolver
                             $"Newton did not converge at t = {t:G6} in {maxIterations} iterations (last update {du:G3})"));
                 }
                 engine.Accept(step, u);
-                if (reportProgress && options.Progress is { } progress && step % progressEvery == 0) progress.Report((double)step / steps);
+                if (reportProgress && options.Progress is { } progress && (step % progressEvery == 0 || step == steps)) progress.Report((double)step / steps);
             }
             _totalSteps += steps;
         }

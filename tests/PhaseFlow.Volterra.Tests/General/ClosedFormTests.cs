@@ -126,7 +126,7 @@ public class ClosedFormTests
     {
         var reports = new List<double>();
         var progress = new SynchronousProgress(reports.Add);
-        VolterraSolver.Solve(ClosedForms.Cosh(2).Problem, new VolterraOptions { Steps = 1000, Progress = progress });
+        VolterraSolver.Solve(ClosedForms.Cosh(2).Problem, new VolterraOptions { Steps = 1001, Progress = progress });
         Assert.Equal(1.0, reports[^1]);
         Assert.True(reports.Zip(reports.Skip(1)).All(p => p.Second > p.First));
         using var cts = new CancellationTokenSource();
