@@ -23,6 +23,13 @@ if (args is ["gd-figure2", ..])
     }
     return;
 }
+// `volterra-convolution [log2 N] [log2 N direct]`: u = 1 + ∫cos(t − τ)u dτ, Gregory4 with fast history at N = 2^20,
+// and direct against fast at 2^14; best of 3, error against the closed form.
+if (args is ["volterra-convolution", ..])
+{
+    VolterraConvolutionCase.Run(args);
+    return;
+}
 // `gf D HORIZON [A] [RTOL]`: population gradient flow with Rodas4 + Woodbury, timed, with peak memory.
 if (args is ["gf", ..])
 {
