@@ -40,15 +40,7 @@ public static class NodeBenchmarks
         t0 = Stopwatch.GetTimestamp();
         var compressed = SpectralNodeReduction.Solve(problem, 64, options);
         double nodeSeconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        double ds = 0, du = 0, dm = 0;
-        for (int i = 0; i < direct.Trajectory.Samples.Count; i++)
-        {
-            var p = direct.Trajectory.Samples[i];
-            var q = compressed.Trajectory.Samples[i];
-            ds = Math.Max(ds, Math.Abs(p.S - q.S));
-            du = Math.Max(du, Math.Abs(p.U - q.U));
-            dm = Math.Max(dm, Math.Abs(p.Mse - q.Mse));
-        }
+        var (ds, du, dm) = direct.Trajectory.MaxDeviation(compressed.Trajectory);
         Console.WriteLine(string.Create(inv, $"direct GF a=2 d={d} t=[0,{horizon:G3}] rtol 1e-9: {directSeconds:F2} s ({direct.Statistics.Steps} steps)"));
         Console.WriteLine(string.Create(inv, $"64 compressed nodes of the same draw: {nodeSeconds:F3} s incl. the estimate; max |Δs| = {ds:E2}, |Δu| = {du:E2}, " +
             $"|ΔMSE| = {dm:E2} (MSE {direct.Trajectory.Samples[^1].Mse:G4} at the horizon); estimate {compressed.NodeErrorEstimate!.Max:E2} (MSE {compressed.NodeErrorEstimate.Mse:E2})"));

@@ -58,7 +58,7 @@ public static class HierarchyCommand
         var reduced = method.Solve(problem.Problem, problem.Output, null, cancellationToken);
         var columns = moments ? TrajectoryColumn.Moments(problem.Model, order) : [];
         var direct = gf.Solve(problem.Problem, new SimulationOptions { Output = problem.Output, ExtraColumns = columns }, null, cancellationToken);
-        var (ds, du, dm) = MaxDeviation(direct.Trajectory, reduced.Trajectory);
+        var (ds, du, dm) = direct.Trajectory.MaxDeviation(reduced.Trajectory);
         var comparison = new JsonObject
         {
             ["problem"] = Path.GetFileName(problemPath),
@@ -86,21 +86,6 @@ public static class HierarchyCommand
             ("comparison.json", w => w.Write(comparison.ToJsonString(JsonFiles.Options) + "\n")),
         ]);
         return new Comparison(direct, reduced, method, ds, du, dm);
-    }
-
-    /// <summary>Largest |Δs|, |Δu| and |ΔMSE| between two trajectories recorded at the same times.</summary>
-    internal static (double S, double U, double Mse) MaxDeviation(Trajectory a, Trajectory b)
-    {
-        double ds = 0, du = 0, dm = 0;
-        for (int i = 0; i < a.Samples.Count; i++)
-        {
-            var p = a.Samples[i];
-            var q = b.Samples[i];
-            ds = Math.Max(ds, Math.Abs(p.S - q.S));
-            du = Math.Max(du, Math.Abs(p.U - q.U));
-            dm = Math.Max(dm, Math.Abs(p.Mse - q.Mse));
-        }
-        return (ds, du, dm);
     }
 
     /// <summary>One line for the terminal.</summary>

@@ -86,6 +86,26 @@ public sealed class Trajectory
     /// <summary>All column names: t, s, u, mse, loss, then the extras.</summary>
     public IReadOnlyList<string> Columns => [.. BaseColumns, .. ExtraColumns];
 
+    /// <summary>Largest |Δs|, |Δu| and |ΔMSE| against <paramref name="other"/>, recorded at the same times (NaN MSEs, as of
+    /// d = ∞, give NaN).</summary>
+    /// <exception cref="ArgumentException">The two have different sample counts or times.</exception>
+    public (double S, double U, double Mse) MaxDeviation(Trajectory other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.Samples.Count != Samples.Count)
+            throw new ArgumentException($"the trajectories have {Samples.Count} and {other.Samples.Count} samples", nameof(other));
+        double s = 0, u = 0, mse = 0;
+        for (int i = 0; i < Samples.Count; i++)
+        {
+            var (a, b) = (Samples[i], other.Samples[i]);
+            if (a.T != b.T) throw new ArgumentException($"sample {i} is at t = {F(a.T)} and t = {F(b.T)}", nameof(other));
+            s = Math.Max(s, Math.Abs(a.S - b.S));
+            u = Math.Max(u, Math.Abs(a.U - b.U));
+            mse = Math.Max(mse, Math.Abs(a.Mse - b.Mse));
+        }
+        return (s, u, mse);
+    }
+
     /// <summary>Writes the trajectory as CSV (invariant culture, round-trip precision) with a header line.</summary>
     public void WriteCsv(TextWriter writer)
     {

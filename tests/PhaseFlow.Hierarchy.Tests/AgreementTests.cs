@@ -33,20 +33,6 @@ public class AgreementTests(ITestOutputHelper output)
         return (direct, reduced);
     }
 
-    internal static (double S, double U, double Mse) MaxDeviation(Trajectory a, Trajectory b)
-    {
-        Assert.Equal(a.Samples.Count, b.Samples.Count);
-        double s = 0, u = 0, mse = 0;
-        for (int i = 0; i < a.Samples.Count; i++)
-        {
-            Assert.Equal(a.Samples[i].T, b.Samples[i].T);
-            s = Math.Max(s, Math.Abs(a.Samples[i].S - b.Samples[i].S));
-            u = Math.Max(u, Math.Abs(a.Samples[i].U - b.Samples[i].U));
-            mse = Math.Max(mse, Math.Abs(a.Samples[i].Mse - b.Samples[i].Mse));
-        }
-        return (s, u, mse);
-    }
-
     [Property(MaxTest = 12)]
     public void SpikedCovarianceWithExactClosureAtOrderThreeFollowsDirectFlowThroughAllPhases(FlowCase c)
     {
@@ -55,7 +41,7 @@ public class AgreementTests(ITestOutputHelper output)
         Assert.NotNull(direct.Markers.EscapeTime);
         Assert.NotNull(direct.Markers.CriticalCrossingTime);
         Assert.Equal(3, reduced.ConditionNumber is null ? 0 : 3);
-        var (s, u, mse) = MaxDeviation(direct.Trajectory, reduced.Trajectory);
+        var (s, u, mse) = direct.Trajectory.MaxDeviation(reduced.Trajectory);
         double tol = Tolerance(c.Model, direct, reduced);
         Assert.True(s <= tol && u <= tol, $"max |Δs| = {s:E2}, max |Δu| = {u:E2}, tolerance {tol:E2}");
         // The MSE comes from the order-0 moments ‖w‖² and wᵀw*, and is relative to d.
@@ -74,7 +60,7 @@ public class AgreementTests(ITestOutputHelper output)
             var c = new FlowCase(new PhaseRetrievalModel(spectrum, Teacher.Gaussian(spectrum, seed)), Initialization.Sphere(d, seed + 1, 0.2), 20 / lambda, seed);
             var (direct, reduced) = RunBoth(c, 1, HierarchyClosure.Exact);
             Assert.Equal(1, reduced.Statistics.Method.Contains("K = 1") ? 1 : 0);
-            var (s, u, _) = MaxDeviation(direct.Trajectory, reduced.Trajectory);
+            var (s, u, _) = direct.Trajectory.MaxDeviation(reduced.Trajectory);
             Assert.True(s <= Tolerance(c.Model, direct, reduced) && u <= Tolerance(c.Model, direct, reduced), $"d = {d}: max |Δs| = {s:E2}, max |Δu| = {u:E2}");
         }
     }
@@ -96,7 +82,7 @@ public class AgreementTests(ITestOutputHelper output)
         foreach (int order in new[] { r, Math.Max(1, r - 1) })
         {
             var (direct, reduced) = RunBoth(c.Flow, order, HierarchyClosure.Exact);
-            var (s, u, _) = MaxDeviation(direct.Trajectory, reduced.Trajectory);
+            var (s, u, _) = direct.Trajectory.MaxDeviation(reduced.Trajectory);
             double tol = Tolerance(c.Flow.Model, direct, reduced) + kappa * 2.220446049250313e-16 * Math.Max(1, c.Flow.Model.SStar);
             Assert.True(s <= tol && u <= tol, $"K = {order}, κ = {kappa:G3}: max |Δs| = {s:E2}, max |Δu| = {u:E2}, tolerance {tol:E2}");
         }
@@ -122,7 +108,7 @@ public class AgreementTests(ITestOutputHelper output)
                 try
                 {
                     var (direct, reduced) = RunBoth(c.Flow, order, closure);
-                    var (s, u, _) = MaxDeviation(direct.Trajectory, reduced.Trajectory);
+                    var (s, u, _) = direct.Trajectory.MaxDeviation(reduced.Trajectory);
                     error = Math.Max(s, u);
                 }
                 catch (SimulationFailedException e) when (e.Failure == SimulationFailure.Diverged)

@@ -19,7 +19,7 @@ internal static class HierarchyChecks
         var system = HierarchySystem.Create(order, closure, HierarchyConstants.FromModel(model, maxOrder: order + 1));
         var reduced = HierarchySolver.Solve(HierarchyProblem.FromDirect(system, problem),
             new HierarchyOptions { Output = schedule, RelativeTolerance = Rtol, AbsoluteTolerance = Atol });
-        var (s, u, _) = HierarchyCommand.MaxDeviation(direct.Trajectory, reduced.Trajectory);
+        var (s, u, _) = direct.Trajectory.MaxDeviation(reduced.Trajectory);
         return (Math.Max(s, u), reduced, direct);
     }
 

@@ -21,7 +21,7 @@ internal static class VolterraChecks
         var schedule = OutputSchedule.LogSpaced(60, 1e-2, includeInitial: true);
         var direct = new PopulationGradientFlow(Rtol / 10, Atol / 10).Solve(problem, new SimulationOptions { Output = schedule });
         var reduced = SpectralNodeReduction.Solve(problem, null, Options(schedule));
-        var (s, u, _) = HierarchyCommand.MaxDeviation(direct.Trajectory, reduced.Trajectory);
+        var (s, u, _) = direct.Trajectory.MaxDeviation(reduced.Trajectory);
         double tolerance = Math.Max(100, direct.Statistics.Steps + reduced.Statistics.Steps) * Rtol * Math.Max(1, problem.Model.SStar);
         return new ValidationResult(name, Math.Max(s, u), tolerance,
             $"{detail}; {reduced.Nodes.Count} exact nodes; max |Δs|, |Δu| at 61 times; tolerance (steps of both)·rtol; " +
@@ -51,7 +51,7 @@ internal static class VolterraChecks
         var schedule = OutputSchedule.LogSpaced(60, 1e-2, includeInitial: true);
         var exact = SpectralNodeReduction.Solve(problem, null, Options(schedule));
         var compressed = SpectralNodeReduction.Solve(problem, 64, Options(schedule));
-        var (s, u, _) = HierarchyCommand.MaxDeviation(exact.Trajectory, compressed.Trajectory);
+        var (s, u, _) = exact.Trajectory.MaxDeviation(compressed.Trajectory);
         double error = Math.Max(s, u), estimate = compressed.NodeErrorEstimate!.Max;
         string detail = $"a = 2, d = {d}, t ∈ [0, 1e6]: {compressed.Nodes.Description}; {compressed.WallTime.TotalSeconds:F3} s vs " +
                         $"{exact.WallTime.TotalSeconds:F3} s for {exact.Nodes.Count} exact nodes";
@@ -97,7 +97,7 @@ internal static class VolterraChecks
         var options = new SpectralNodeOptions { RelativeTolerance = 1e-9, AbsoluteTolerance = 1e-13, Output = OutputSchedule.LogSpaced(40, 1e-2, includeInitial: true) };
         var finite = SpectralNodeReduction.Solve(SpectralNodes.PowerLaw(2, 1e9, 64, 1e15, 1e-4), 1e15, options);
         var limit = SpectralNodeReduction.Solve(SpectralNodes.PowerLaw(2, double.PositiveInfinity, 64, 1e15, 1e-4, 0), 1e15, options);
-        var (s, u, _) = HierarchyCommand.MaxDeviation(finite.Trajectory, limit.Trajectory);
+        var (s, u, _) = finite.Trajectory.MaxDeviation(limit.Trajectory);
         double estimate = Math.Max(finite.NodeErrorEstimate!.Max, limit.NodeErrorEstimate!.Max);
         return new ValidationResult("spectral-node reduction: a = 2, d = 10^9 and d = ∞ to t = 1e15 (compression estimate)", estimate, 1e-3,
             $"64 nodes; {finite.WallTime.TotalSeconds:F3} s ({finite.Statistics.Steps} steps) and {limit.WallTime.TotalSeconds:F3} s; " +

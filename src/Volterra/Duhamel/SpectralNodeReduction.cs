@@ -118,15 +118,7 @@ public static class SpectralNodeReduction
         {
             var coarse = nodes.Coarsen();
             var other = SolveOnce(coarse, horizon, options, null, cancellationToken);
-            double ds = 0, du = 0, dm = 0;
-            var a = result.Trajectory.Samples;
-            var b = other.Trajectory.Samples;
-            for (int i = 0; i < a.Count; i++)
-            {
-                ds = Math.Max(ds, Math.Abs(a[i].S - b[i].S));
-                du = Math.Max(du, Math.Abs(a[i].U - b[i].U));
-                dm = Math.Max(dm, Math.Abs(a[i].Mse - b[i].Mse));
-            }
+            var (ds, du, dm) = result.Trajectory.MaxDeviation(other.Trajectory);
             result.NodeErrorEstimate = new NodeErrorEstimate(ds / 3, du / 3, double.IsFinite(nodes.Dimension) ? dm / 3 : double.NaN, coarse.Count);
         }
         return result;

@@ -61,7 +61,7 @@ public class PowerLawNodesTests(ITestOutputHelper output)
         var limit = SpectralNodeReduction.Solve(SpectralNodes.PowerLaw(2, double.PositiveInfinity, 64, 1e15, initialOverlap: 1e-4, initialRadius: 0), 1e15, options);
         output.WriteLine($"d = 1e9: {finite.WallTime.TotalSeconds:F3} s, {finite.Statistics.Steps} steps, estimate {finite.NodeErrorEstimate}");
         output.WriteLine($"d = ∞: {limit.WallTime.TotalSeconds:F3} s, {limit.Statistics.Steps} steps, estimate {limit.NodeErrorEstimate}");
-        var (s, u, _) = ReductionTests.MaxDeviation(finite.Trajectory, limit.Trajectory);
+        var (s, u, _) = finite.Trajectory.MaxDeviation(limit.Trajectory);
         output.WriteLine($"max |Δs| = {s:E2}, |Δu| = {u:E2}; final u {finite.Trajectory.Samples[^1].U}, MSE {finite.Trajectory.Samples[^1].Mse}");
         Assert.True(finite.NodeErrorEstimate!.Max < 1e-3 && limit.NodeErrorEstimate!.Max < 1e-3);
         Assert.True(finite.Trajectory.Samples[^1].U > 0.999);

@@ -24,20 +24,6 @@ public class ReductionTests(ITestOutputHelper output)
     internal static double Tolerance(PhaseRetrievalModel model, SimulationResult direct, SpectralNodeResult reduced) =>
         Math.Max(100, direct.Statistics.Steps + reduced.Statistics.Steps) * Rtol * Math.Max(1, model.SStar);
 
-    internal static (double S, double U, double Mse) MaxDeviation(Trajectory a, Trajectory b)
-    {
-        Assert.Equal(a.Samples.Count, b.Samples.Count);
-        double s = 0, u = 0, mse = 0;
-        for (int i = 0; i < a.Samples.Count; i++)
-        {
-            Assert.Equal(a.Samples[i].T, b.Samples[i].T);
-            s = Math.Max(s, Math.Abs(a.Samples[i].S - b.Samples[i].S));
-            u = Math.Max(u, Math.Abs(a.Samples[i].U - b.Samples[i].U));
-            mse = Math.Max(mse, Math.Abs(a.Samples[i].Mse - b.Samples[i].Mse));
-        }
-        return (s, u, mse);
-    }
-
     [Property(MaxTest = 12)]
     public void SpikedCovarianceOnThreeExactNodesFollowsDirectFlowThroughAllPhases(FlowCase c)
     {
@@ -47,7 +33,7 @@ public class ReductionTests(ITestOutputHelper output)
         Assert.True(reduced.Nodes.IsExact);
         Assert.Null(reduced.NodeErrorEstimate);
         Assert.NotNull(direct.Markers.CriticalCrossingTime);
-        var (s, u, mse) = MaxDeviation(direct.Trajectory, reduced.Trajectory);
+        var (s, u, mse) = direct.Trajectory.MaxDeviation(reduced.Trajectory);
         double tol = Tolerance(c.Model, direct, reduced);
         Assert.True(s <= tol && u <= tol, $"max |Δs| = {s:E2}, max |Δu| = {u:E2}, tolerance {tol:E2}");
         Assert.True(mse <= tol * Math.Max(1, c.Model.TeacherNormSquared) / c.Model.Dimension * 10, $"max |ΔMSE| = {mse:E2}");
@@ -64,7 +50,7 @@ public class ReductionTests(ITestOutputHelper output)
         var direct = Direct(c.Flow.Problem);
         var reduced = SpectralNodeReduction.Solve(c.Flow.Problem, null, Options());
         Assert.Equal(c.Flow.Model.Dimension, reduced.Nodes.Count);
-        var (s, u, _) = MaxDeviation(direct.Trajectory, reduced.Trajectory);
+        var (s, u, _) = direct.Trajectory.MaxDeviation(reduced.Trajectory);
         double tol = Tolerance(c.Flow.Model, direct, reduced);
         output.WriteLine($"{c}: max |Δs| = {s:E2}, max |Δu| = {u:E2}, tolerance {tol:E2}");
         Assert.True(s <= tol && u <= tol, $"max |Δs| = {s:E2}, max |Δu| = {u:E2}, tolerance {tol:E2}");
@@ -83,7 +69,7 @@ public class ReductionTests(ITestOutputHelper output)
         foreach (int m in new[] { 32, 64, 128 })
         {
             var compressed = SpectralNodeReduction.Solve(c.Flow.Problem, m, Options());
-            var (s, u, _) = MaxDeviation(exact.Trajectory, compressed.Trajectory);
+            var (s, u, _) = exact.Trajectory.MaxDeviation(compressed.Trajectory);
             double error = Math.Max(s, u), estimate = compressed.NodeErrorEstimate!.Max;
             output.WriteLine($"{c}: M = {m}: error {error:E2}, estimate {estimate:E2}");
             double floor = 1e-7;
