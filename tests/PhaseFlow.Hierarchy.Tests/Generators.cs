@@ -4,14 +4,6 @@ using PhaseFlow.Core;
 
 namespace PhaseFlow.Hierarchy.Tests;
 
-/// <summary>A direct gradient-flow problem: model, w(0) and a horizon.</summary>
-public sealed record FlowCase(PhaseRetrievalModel Model, double[] W0, double Horizon, int Seed)
-{
-    public PhaseRetrievalProblem Problem => new(Model, W0, Horizon);
-
-    public override string ToString() => $"{Model.Spectrum}, |w0| = {Math.Sqrt(W0.Sum(x => x * x)):G3}, horizon {Horizon:G4}, seed {Seed}";
-}
-
 /// <summary>A spectrum with few distinct eigenvalues (each repeated) and a direct problem running through all phases.</summary>
 public sealed record FewNodesCase(FlowCase Flow, double[] Nodes)
 {
@@ -26,21 +18,6 @@ public sealed record PowerLawCase(FlowCase Flow, double Exponent)
 
 public static class Generators
 {
-    private static FlowCase Flow(Spectrum spectrum, int seed, double radius, double horizon) =>
-        new(new PhaseRetrievalModel(spectrum, Teacher.Gaussian(spectrum, seed)), Initialization.Sphere(spectrum.Dimension, seed + 1, radius), horizon, seed);
-
-    /// <summary>Spiked covariance: signal, spike and bulk variances of different sizes; horizon 30/bulk covers the bulk's
-    /// learning (phase III).</summary>
-    public static Gen<FlowCase> Spiked() =>
-        from d in Gen.Choose(3, 300)
-        from signal in Gen.Choose(2, 20).Select(x => x / 10.0)
-        from spike in Gen.Choose(2, 50).Select(x => x / 10.0)
-        from bulk in Gen.Choose(1, 30).Select(x => x / 100.0)
-        where spike != signal && bulk != signal && bulk != spike
-        from seed in Gen.Choose(0, 100_000)
-        from radius in Gen.Choose(1, 10).Select(x => x / 10.0)
-        select Flow(Spectrum.Spiked(d, signal, spike, bulk), seed, radius, 30 / bulk);
-
     /// <summary>1–6 distinct eigenvalues in [0.01, 1] on a grid of 0.001, each repeated 1–4 times, in random order.</summary>
     public static Gen<FewNodesCase> FewNodes() =>
         from count in Gen.Choose(1, 6)
@@ -50,7 +27,7 @@ public static class Generators
         from seed in Gen.Choose(0, 100_000)
         from radius in Gen.Choose(1, 10).Select(x => x / 10.0)
         let values = nodes.SelectMany((v, i) => Enumerable.Repeat(v, multiplicities[i])).Select((v, i) => (v, key: (i * 7919 + seed) % 101)).OrderBy(p => p.key).Select(p => p.v).ToArray()
-        select new FewNodesCase(Flow(Spectrum.FromValues(values), seed, radius, 20 / nodes.Min()), nodes);
+        select new FewNodesCase(FlowCases.Flow(Spectrum.FromValues(values), seed, radius, 20 / nodes.Min()), nodes);
 
     /// <summary>Power law a ∈ [1.2, 4], d ∈ [50, 2000], horizon the direct escape time T1 (|u| = s*/2) or the top
     /// direction's time scale 1/λ_1, whichever comes first: a teacher with little weight on the top direction escapes
@@ -59,7 +36,7 @@ public static class Generators
         from d in Gen.Choose(50, 2000)
         from a in Gen.Choose(12, 40).Select(x => x / 10.0)
         from seed in Gen.Choose(0, 100_000)
-        select new PowerLawCase(EscapeHorizon(Flow(Spectrum.PowerLaw(d, a), seed, 0.1, 1e4)), a);
+        select new PowerLawCase(EscapeHorizon(FlowCases.Flow(Spectrum.PowerLaw(d, a), seed, 0.1, 1e4)), a);
 
     private static FlowCase EscapeHorizon(FlowCase c)
     {
@@ -70,7 +47,7 @@ public static class Generators
 
 public sealed class Arbitraries
 {
-    public static Arbitrary<FlowCase> FlowCase() => Generators.Spiked().ToArbitrary();
+    public static Arbitrary<FlowCase> FlowCase() => FlowCases.Spiked().ToArbitrary();
 
     public static Arbitrary<FewNodesCase> FewNodesCase() => Generators.FewNodes().ToArbitrary();
 
