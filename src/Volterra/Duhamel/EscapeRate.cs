@@ -49,34 +49,9 @@ public sealed class EscapeRate
     /// <exception cref="InvalidParameterException">The teacher has no weight on any node (C_j = 0 for all j).</exception>
     public static EscapeRate Solve(SpectralNodes nodes)
     {
-        ArgumentNullException.ThrowIfNull(nodes);
-        var lambda = nodes.Lambda.ToArray();
-        var c = nodes.C.ToArray();
-        var b = nodes.B.ToArray();
-        double sStar = nodes.SStar;
-        int top = Array.FindIndex(c, x => x > 0);
-        if (top < 0) throw new InvalidParameterException("teacher", "non-zero on some node (C_j > 0)", "C = 0 on every node");
-        double pole = 4 * sStar * lambda[top];
-        // 8Σλ²C/(ρ−p_j) − 1: decreasing on (p_top, ∞), +∞ at the pole, < 0 beyond p_top + 8Σλ²C.
-        double weight = 0;
-        for (int j = 0; j < lambda.Length; j++) weight += lambda[j] * lambda[j] * c[j];
-        double Dispersion(double rho)
-        {
-            double sum = 0;
-            for (int j = 0; j < lambda.Length; j++) sum += lambda[j] * lambda[j] * c[j] / (rho - 4 * sStar * lambda[j]);
-            return 8 * sum - 1;
-        }
-        // Dispersion(p_top + δ) ≥ 8λ_top²C_top/δ − 1 > 0 for δ = λ_top²C_top.
-        double low = pole + lambda[top] * lambda[top] * c[top], high = pole + 8 * weight * 1.01;
-        double rho = Brent.FindRoot(Dispersion, low, high, Math.Max(1e-14 * high, 1e-300), 200);
-        double residueDenominator = 0, forcing = 0;
-        for (int j = 0; j < lambda.Length; j++)
-        {
-            double gap = rho - 4 * sStar * lambda[j];
-            residueDenominator += lambda[j] * lambda[j] * c[j] / (gap * gap);
-            forcing += lambda[j] * b[j] / gap;
-        }
-        return new EscapeRate(rho, forcing / (8 * sStar * residueDenominator), sStar, pole);
+        var relation = DispersionRelation.Of(nodes);
+        double rho = relation.GrowthRate();
+        return new EscapeRate(rho, relation.Residue(rho), nodes.SStar, relation.Poles[0]);
     }
 
     /// <summary>The escape rate of a direct problem's exact nodes.</summary>
@@ -158,45 +133,85 @@ public sealed class PhaseOneSolution
     /// <exception cref="InvalidParameterException">More than <see cref="MaxNodes"/> nodes with teacher weight, or none.</exception>
     public static PhaseOneSolution Solve(SpectralNodes nodes)
     {
-        ArgumentNullException.ThrowIfNull(nodes);
-        double sStar = nodes.SStar;
-        var keep = Enumerable.Range(0, nodes.Count).Where(j => nodes.C[j] > 0).ToArray();
-        if (keep.Length == 0) throw new InvalidParameterException("teacher", "non-zero on some node (C_j > 0)", "C = 0 on every node");
-        if (keep.Length > MaxNodes)
-            throw new InvalidParameterException("nodes", $"at most {MaxNodes} with teacher weight (compress the spectrum)", keep.Length.ToString(CultureInfo.InvariantCulture));
-        var poles = keep.Select(j => 4 * sStar * nodes.Lambda[j]).ToArray();
-        var weight = keep.Select(j => nodes.Lambda[j] * nodes.Lambda[j] * nodes.C[j]).ToArray();
-        var forcing = keep.Select(j => nodes.Lambda[j] * nodes.B[j]).ToArray();
-        double Dispersion(double p)
-        {
-            double sum = 0;
-            for (int j = 0; j < poles.Length; j++) sum += weight[j] / (p - poles[j]);
-            return 8 * sum - 1;
-        }
+        var relation = DispersionRelation.Of(nodes);
+        var poles = relation.Poles;
+        if (poles.Length > MaxNodes)
+            throw new InvalidParameterException("nodes", $"at most {MaxNodes} with teacher weight (compress the spectrum)", poles.Length.ToString(CultureInfo.InvariantCulture));
+        Func<double, double> dispersion = relation.Value;
         int m = poles.Length;
         var roots = new double[m];
-        roots[0] = EscapeRate.Solve(nodes).Rate;
+        roots[0] = relation.GrowthRate();
         for (int k = 1; k < m; k++)
         {
             // One root in (p_k, p_{k−1}): +∞ just above p_k, −∞ just below p_{k−1}.
             double lo = poles[k], hi = poles[k - 1], width = hi - lo;
             double a = lo + width * 1e-15, b = hi - width * 1e-15;
-            if (!Brent.TryFindRoot(Dispersion, a, b, Math.Max(1e-15 * Math.Abs(hi), double.Epsilon), 200, out roots[k]))
-                roots[k] = Bisect(Dispersion, lo, hi);
+            if (!Brent.TryFindRoot(dispersion, a, b, Math.Max(1e-15 * Math.Abs(hi), double.Epsilon), 200, out roots[k]))
+                roots[k] = Bisect(dispersion, lo, hi);
         }
-        var residues = new double[m];
         // A root within rounding of a pole belongs to a node with almost no teacher weight: its residue is ~0 either way.
-        for (int k = 0; k < m; k++)
+        var residues = roots.Select(relation.Residue).ToArray();
+        return new PhaseOneSolution(roots, residues, nodes.SStar);
+    }
+}
+
+/// <summary>The Laplace-domain data of the linear Phase I equation on the nodes with teacher weight (C_j &gt; 0): poles
+/// p_j = 4λ_j s* (descending), weights λ_j²C_j of K̂, and forcing λ_j B_j of â_0. Shared by <see cref="EscapeRate"/> and
+/// <see cref="PhaseOneSolution"/>.</summary>
+internal sealed class DispersionRelation
+{
+    private DispersionRelation(double[] poles, double[] weights, double[] forcing)
+    {
+        Poles = poles;
+        Weights = weights;
+        Forcing = forcing;
+    }
+
+    public double[] Poles { get; }
+
+    public double[] Weights { get; }
+
+    public double[] Forcing { get; }
+
+    /// <exception cref="InvalidParameterException">The teacher has no weight on any node.</exception>
+    public static DispersionRelation Of(SpectralNodes nodes)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        double sStar = nodes.SStar;
+        var keep = Enumerable.Range(0, nodes.Count).Where(j => nodes.C[j] > 0).ToArray();
+        if (keep.Length == 0) throw new InvalidParameterException("teacher", "non-zero on some node (C_j > 0)", "C = 0 on every node");
+        return new DispersionRelation(
+            keep.Select(j => 4 * sStar * nodes.Lambda[j]).ToArray(),
+            keep.Select(j => nodes.Lambda[j] * nodes.Lambda[j] * nodes.C[j]).ToArray(),
+            keep.Select(j => nodes.Lambda[j] * nodes.B[j]).ToArray());
+    }
+
+    /// <summary>8 Σ λ_j²C_j/(p − p_j) − 1.</summary>
+    public double Value(double p)
+    {
+        double sum = 0;
+        for (int j = 0; j < Poles.Length; j++) sum += Weights[j] / (p - Poles[j]);
+        return 8 * sum - 1;
+    }
+
+    /// <summary>The root above the top pole, by Brent to relative 1e-14: the value falls from +∞ at p_top to below 0 at
+    /// p_top + 8 Σ λ_j²C_j, and is ≥ 8λ_top²C_top/δ − 1 &gt; 0 at p_top + δ for δ = λ_top²C_top.</summary>
+    public double GrowthRate()
+    {
+        double top = Poles[0], low = top + Weights[0], high = top + 8 * Weights.Sum() * 1.01;
+        return Brent.FindRoot(Value, low, high, Math.Max(1e-14 * high, 1e-300), 200);
+    }
+
+    /// <summary>Residue of û = â_0/(1 − 8K̂) at a root q: â_0(q) / (8 Σ λ_j²C_j/(q − p_j)²).</summary>
+    public double Residue(double q)
+    {
+        double numerator = 0, denominator = 0;
+        for (int j = 0; j < Poles.Length; j++)
         {
-            double numerator = 0, denominator = 0;
-            for (int j = 0; j < m; j++)
-            {
-                double gap = roots[k] - poles[j];
-                numerator += forcing[j] / gap;
-                denominator += weight[j] / (gap * gap);
-            }
-            residues[k] = numerator / (8 * denominator);
+            double gap = q - Poles[j];
+            numerator += Forcing[j] / gap;
+            denominator += Weights[j] / (gap * gap);
         }
-        return new PhaseOneSolution(roots, residues, sStar);
+        return numerator / (8 * denominator);
     }
 }

@@ -65,11 +65,17 @@ public class PhaseOneConvolutionTests
     /// <summary>The general solver on the Phase I convolution equation u = a_0 + 8∫K(t−τ)u (fast FFT history, Gregory 4)
     /// against its exact solution as a sum of exponentials: two independent routes to the same u(t). Gregory 4 at h = T/N
     /// has error ~ C h⁴; the Richardson estimate sizes it and the agreement is checked against that estimate.</summary>
-    [Fact]
-    public void GeneralConvolutionSolverReproducesTheExactLinearPhaseOne()
+    /// <remarks>
+    /// With a teacher scaled by 2 (s* = 4) the poles sit at 4λ_j s*, and the growing mode's amplitude is the exact
+    /// solution's leading residue (it once carried a stray factor s*).</remarks>
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(2.0)]
+    public void GeneralConvolutionSolverReproducesTheExactLinearPhaseOne(double teacherScale)
     {
         var spectrum = Spectrum.PowerLaw(300, 2);
-        var problem = new PhaseRetrievalProblem(new PhaseRetrievalModel(spectrum, Teacher.Gaussian(spectrum, 3)), Initialization.Sphere(300, 4, 0.01), 1);
+        var teacher = Teacher.Gaussian(spectrum, 3).Select(x => x * teacherScale).ToArray();
+        var problem = new PhaseRetrievalProblem(new PhaseRetrievalModel(spectrum, teacher), Initialization.Sphere(300, 4, 0.01), 1);
         var nodes = SpectralNodes.Exact(problem);
         var exact = PhaseOneSolution.Solve(nodes);
         var lambda = nodes.Lambda.ToArray();
@@ -86,5 +92,7 @@ public class PhaseOneConvolutionTests
         double estimate = solution.MaxErrorEstimate!.Value;
         Assert.True(worst <= 3 * estimate + 1e-13 * 0.02, $"max |u − exact| = {worst:E2}, Richardson estimate {estimate:E2}");
         Assert.True(worst < 1e-9, $"max |u − exact| = {worst:E2}");
+        Assert.Equal(nodes.InitialU, exact.Value(0), 1e-9 * Math.Abs(nodes.InitialU));
+        Assert.Equal(exact.Residues[0], EscapeRate.Solve(nodes).Amplitude, 1e-12 * Math.Abs(exact.Residues[0]));
     }
 }
