@@ -176,6 +176,7 @@ public sealed class SpectralNodes
             return new SpectralNodes(lambda, lambda.Select(_ => weights.A).ToArray(), lambda.Select(_ => weights.B).ToArray(),
                 lambda.Select(_ => weights.C).ToArray(), dimension, true, description + $": {d} exact nodes", null);
         }
+        CheckNodeBudget(nodes);
         int top = TopCount(nodes, exactTop, infinite ? nodes : (int)Math.Min(d, int.MaxValue));
         return CompressPowerLaw(law, weights, nodes, top, dimension, description);
     }
@@ -206,7 +207,7 @@ public sealed class SpectralNodes
 
     private static SpectralNodes Compress(Modes modes, int nodes, int? exactTop, double dimension, string source)
     {
-        if (nodes < 4) throw new InvalidParameterException("nodes", "an integer >= 4", nodes.ToString(CultureInfo.InvariantCulture));
+        CheckNodeBudget(nodes);
         if (modes.Count <= nodes)
             return new SpectralNodes(modes.Lambda, modes.A, modes.B, modes.C, dimension, true, $"{source}: {modes.Count} exact nodes", null);
         int top = TopCount(nodes, exactTop, modes.Count);
@@ -227,9 +228,13 @@ public sealed class SpectralNodes
         return builder.Build(dimension, $"{source}: {top} exact + {log} log-spaced nodes (from {modes.Count} distinct eigenvalues)", coarser);
     }
 
-    private static int TopCount(int nodes, int? exactTop, int available)
+    private static void CheckNodeBudget(int nodes)
     {
         if (nodes < 4) throw new InvalidParameterException("nodes", "an integer >= 4", nodes.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private static int TopCount(int nodes, int? exactTop, int available)
+    {
         int top = exactTop ?? Math.Min(16, nodes / 4);
         if (top < 1 || top > nodes - 2)
             throw new InvalidParameterException("exactTop", $"an integer in [1, nodes - 2 = {nodes - 2}]", top.ToString(CultureInfo.InvariantCulture));
