@@ -99,6 +99,39 @@ public static class RunCommand
         return new Trajectory(samples, [.. t.ExtraColumns, "flow_time"], t.Unit, t.StepSize);
     }
 
+    /// <summary>Phase markers and slope fits (Core.PhaseAnalysis) from the recorded samples, beside the theory's exponents
+    /// for power laws: 1 − u ≍ t^{−1/a} in Phase IIb, MSE decrement ≍ τ^{1/a} in Phase III. Times are in the trajectory's
+    /// unit; slopes against log steps equal slopes against log flow time.</summary>
+    internal static JsonObject Analysis(Trajectory trajectory, double sStar, Spectrum spectrum)
+    {
+        var report = PhaseAnalysis.Analyze(trajectory, sStar);
+        bool powerLaw = spectrum.Kind == SpectrumKind.PowerLaw;
+        JsonObject? Fit(SlopeFit? f, double? predicted) => f is null ? null : new JsonObject
+        {
+            ["slope"] = f.Slope,
+            ["lower"] = f.Lower,
+            ["upper"] = f.Upper,
+            ["standardError"] = f.StandardError,
+            ["points"] = f.Points,
+            ["from"] = f.From,
+            ["to"] = f.To,
+            ["predicted"] = predicted,
+        };
+        var convergence = new JsonArray();
+        foreach (var (epsilon, time) in report.ConvergenceTimes)
+            convergence.Add(new JsonObject { ["epsilon"] = epsilon, ["T2"] = time });
+        return new JsonObject
+        {
+            ["confidence"] = 0.95,
+            ["T1"] = report.EscapeTime,
+            ["criticalCrossingTime"] = report.CriticalCrossingTime,
+            ["T1Prime"] = report.TransitionEndTime,
+            ["convergence"] = convergence,
+            ["oneMinusUSlope"] = Fit(report.OneMinusU, powerLaw ? -1 / spectrum.Exponent : null),
+            ["mseDecrementSlope"] = Fit(report.MseDecrement, powerLaw ? 1 / spectrum.Exponent : null),
+        };
+    }
+
     private static JsonObject Summary(string problemPath, ProblemFile problem, RunOutcome result)
     {
         var model = problem.Model;
@@ -146,6 +179,7 @@ public static class RunCommand
                 ["jacobianEvaluations"] = result.Statistics.JacobianEvaluations,
                 ["linearSolves"] = result.Statistics.LinearSolves,
             },
+            ["analysis"] = Analysis(result.Trajectory, model.SStar, problem.Spectrum),
             ["samples"] = result.Trajectory.Samples.Count,
             ["wallTimeSeconds"] = Math.Round(result.WallTime.TotalSeconds, 6),
         };

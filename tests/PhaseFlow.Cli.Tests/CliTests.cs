@@ -44,6 +44,34 @@ public class CliTests
         Assert.Empty(Directory.GetFiles(outDir, "*.tmp"));
     }
 
+    /// <summary>summary.json carries PhaseAnalysis of the samples: markers, T_2(ε) and both slope fits beside 1/a.</summary>
+    [Fact]
+    public void SummaryCarriesPhaseAnalysis()
+    {
+        using var dir = new TempDir();
+        string problem = dir.Write("p.json", """
+        {"spectrum": {"kind": "powerlaw", "a": 2, "d": 300}, "teacher": {"kind": "gaussian", "seed": 1},
+         "init": {"kind": "sphere", "seed": 2}, "dynamics": {"kind": "gf"}, "horizon": 1e7, "output": {"logSpaced": 200, "from": 0.01}}
+        """);
+        var run = CliRun.Of("run", problem, "--out", dir.Path);
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "summary.json")));
+        var analysis = summary.RootElement.GetProperty("analysis");
+        double t1 = analysis.GetProperty("T1").GetDouble(), crossing = analysis.GetProperty("criticalCrossingTime").GetDouble();
+        Assert.True(t1 > 0 && crossing > 0 && analysis.GetProperty("T1Prime").GetDouble() >= crossing);
+        var convergence = analysis.GetProperty("convergence").EnumerateArray().ToArray();
+        Assert.Equal([0.1, 0.01, 0.001], convergence.Select(c => c.GetProperty("epsilon").GetDouble()));
+        Assert.All(convergence, c => Assert.True(c.GetProperty("T2").GetDouble() > crossing));
+        foreach (var (name, predicted) in new[] { ("oneMinusUSlope", -0.5), ("mseDecrementSlope", 0.5) })
+        {
+            var fit = analysis.GetProperty(name);
+            Assert.Equal(predicted, fit.GetProperty("predicted").GetDouble());
+            Assert.True(fit.GetProperty("points").GetInt32() >= 3);
+            double slope = fit.GetProperty("slope").GetDouble();
+            Assert.InRange(slope, fit.GetProperty("lower").GetDouble(), fit.GetProperty("upper").GetDouble());
+        }
+    }
+
     [Fact]
     public void GradientFlowRunWritesTimeAxis()
     {

@@ -52,8 +52,11 @@ public static class ValidationSuite
         ValidationCheck.One("spectral-node reduction (exact nodes) vs direct GF: power law into the tail", VolterraChecks.PowerLawExact),
         new("spectral-node reduction: compression to 64 nodes and its error estimate", VolterraChecks.Compression),
         ValidationCheck.One("spectral-node reduction: a = 2, d = 10^9 and d = ∞ to t = 1e15", VolterraChecks.Billion),
+        ValidationCheck.One("Duhamel reduction, verification mode: two-time kernel with Θ from direct GF reproduces u(t)", VolterraChecks.TwoTimeKernel),
         ValidationCheck.One("escape rate: isotropic ρ = 12λs*", VolterraChecks.IsotropicRate),
         ValidationCheck.One("linear Phase I vs direct GF: time to |u| = 0.02 s*", VolterraChecks.PhaseOne),
+        ValidationCheck.One("Phase III: S_d regimes (dimension-free)", VolterraChecks.TailRegimes),
+        ValidationCheck.One("Phase III: MSE(T_2 + τ)/MSE(T_2) of direct GF vs Ŝ_d(τ)", VolterraChecks.PhaseThreeDirect),
     ];
 
     /// <summary>Runs every check; <paramref name="onDone"/> is told after each.</summary>
