@@ -38,6 +38,7 @@ public static class CliApp
         root.Subcommands.Add(BuildValidate(output, error, cancellationToken));
         root.Subcommands.Add(BuildHierarchy(output, error, cancellationToken));
         root.Subcommands.Add(BuildEscape(output, error));
+        root.Subcommands.Add(BuildDuhamel(output, error, cancellationToken));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -141,6 +142,25 @@ public static class CliApp
                 report = EscapeCommand.FromPowerLaw(exponent, dimension, parse.GetValue(overlap), parse.GetValue(nodes), lvl);
             else throw new InputException("escape needs a problem file, or --a and --d");
             output.Write(EscapeCommand.Describe(report));
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command BuildDuhamel(TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var problem = new Argument<string>("problem") { Description = "Problem file with gradient-flow dynamics (spectrum, teacher, init, horizon)." };
+        var outDir = new Option<string>("--out") { Description = "Output directory.", Required = true };
+        var samples = new Option<int>("--samples") { Description = "Uniform samples of the direct run (Θ is splined through them); the Volterra grid has twice as many steps.", DefaultValueFactory = _ => 2048 };
+        var command = new Command("duhamel", "Verification mode: Θ(t) from direct GF into the two-time-kernel Volterra equation; compare u(t) (and the printed convolution form).")
+        {
+            problem, outDir, samples,
+        };
+        command.SetAction(parse => Guarded(error, () =>
+        {
+            string dir = parse.GetValue(outDir)!;
+            var result = DuhamelCommand.Execute(parse.GetValue(problem)!, dir, parse.GetValue(samples), ct);
+            output.Write(DuhamelCommand.Describe(result, dir));
             return ExitCodes.Ok;
         }));
         return command;

@@ -99,4 +99,31 @@ public class VolterraCliTests
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(expected, run.Error);
     }
+
+    /// <summary><c>phaseflow duhamel</c> writes u of the direct run, of the two-time equation and of the printed form; the
+    /// two-time deviation stays within 3× its estimate, the printed form does not come close.</summary>
+    [Fact]
+    public void DuhamelVerificationWritesTheComparison()
+    {
+        using var dir = new TempDir();
+        string problem = dir.Write("p.json", PowerLaw.Replace("\"horizon\": 1e4", "\"horizon\": 60").Replace("\"d\": 400", "\"d\": 100"));
+        var run = CliRun.Of("duhamel", problem, "--out", dir.Path, "--samples", "1024");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.StartsWith("two-time kernel: max |u − u_direct| = ", run.Output);
+        var lines = File.ReadAllLines(Path.Combine(dir.Path, "verification.csv"));
+        Assert.Equal("t,u_direct,u_two_time,u_printed", lines[0]);
+        Assert.Equal(1026, lines.Length);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "summary.json")));
+        var root = summary.RootElement;
+        double deviation = root.GetProperty("twoTimeMaxDeviation").GetDouble(), estimate = root.GetProperty("errorEstimate").GetDouble();
+        Assert.True(deviation <= 3 * estimate + 1e-9, $"{deviation} vs estimate {estimate}");
+        double worst = lines.Skip(1).Select(l => l.Split(',').Select(z => double.Parse(z, CultureInfo.InvariantCulture)).ToArray())
+            .Max(x => Math.Abs(x[2] - x[1]));
+        Assert.Equal(deviation, worst, 1e-15);
+        Assert.True(root.GetProperty("printedDepartureTime").GetDouble() > 0);
+
+        var gd = CliRun.Of("duhamel", dir.Write("gd.json", PowerLaw.Replace("\"volterra\"", "\"direct\"").Replace("\"kind\": \"gf\"", "\"kind\": \"gd\", \"eta\": 0.01")), "--out", dir.Path);
+        Assert.Equal(2, gd.ExitCode);
+        Assert.Contains("gradient-flow dynamics", gd.Error);
+    }
 }
