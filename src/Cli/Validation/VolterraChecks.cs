@@ -152,19 +152,11 @@ internal static class VolterraChecks
         int d = full ? 5000 : 1000;
         var spectrum = Spectrum.PowerLaw(d, 2);
         var model = new PhaseRetrievalModel(spectrum, Teacher.Gaussian(spectrum, 11));
-        var w0 = Initialization.Sphere(d, 12, 0.5);
-        var flow = new PopulationGradientFlow(1e-10, 1e-14);
-        var find = flow.Solve(new PhaseRetrievalProblem(model, w0, 1e9), new SimulationOptions { EscapeThreshold = 0.999, Output = OutputSchedule.At(1e9) });
-        double t2 = find.Markers.EscapeTime!.Value;
-        var w2 = flow.Solve(new PhaseRetrievalProblem(model, w0, t2), new SimulationOptions { Output = OutputSchedule.At(t2) }).FinalWeights.ToArray();
-        var prediction = PhaseThreePrediction.FromState(model, w2, t2);
-        var after = flow.Solve(new PhaseRetrievalProblem(model, w2, 1e7), new SimulationOptions { Output = OutputSchedule.LogSpaced(50, 1e-2, includeInitial: true) });
-        double delta = after.Trajectory.Samples.Max(p => Math.Max(Math.Abs(1 - p.S), Math.Abs(1 - Math.Abs(p.U))));
-        double bound = 5 * delta * Math.Sqrt(model.TeacherNormSquared / (prediction.MseAtT2 * d)) + 3 * delta + 1e-8;
-        double worst = after.Trajectory.Samples.Max(p => Math.Abs(p.Mse / prediction.MseAtT2 - prediction.Survival(p.T)));
-        var last = after.Trajectory.Samples[^1];
-        return new ValidationResult("Phase III: MSE(T_2 + τ)/MSE(T_2) of direct GF vs Ŝ_d(τ)", worst, bound,
-            $"a = 2, d = {d}, T_2 = {t2:G4} (1 − u = 1e-3), MSE(T_2) = {prediction.MseAtT2:E2}, τ ≤ 1e7, 51 times; δ = {delta:E1}; " +
+        var c = PhaseThreeComparison.Run(new PhaseRetrievalProblem(model, Initialization.Sphere(d, 12, 0.5), 1e9), 1e-3, 1e7);
+        var prediction = c.Prediction;
+        var last = c.After.Samples[^1];
+        return new ValidationResult("Phase III: MSE(T_2 + τ)/MSE(T_2) of direct GF vs Ŝ_d(τ)", c.MaxDeviation, c.Bound + 1e-8,
+            $"a = 2, d = {d}, T_2 = {prediction.T2:G4} (1 − u = 1e-3), MSE(T_2) = {prediction.MseAtT2:E2}, τ ≤ 1e7, 51 times; δ = {c.Delta:E1}; " +
             $"at τ = 1e7: ratio {last.Mse / prediction.MseAtT2:E3}, Ŝ_d {prediction.Survival(last.T):E3}, S_d {PhaseThreePrediction.UniformSurvival(model.Lambda, last.T):E3}");
     }
 }

@@ -91,6 +91,45 @@ public sealed class PhaseThreePrediction
     }
 }
 
+/// <summary>Direct gradient flow after T_2 against <see cref="PhaseThreePrediction"/>.</summary>
+/// <param name="Prediction">Ŝ_d from w(T_2).</param>
+/// <param name="After">The direct run from w(T_2) (time τ = t − T_2).</param>
+/// <param name="MaxDeviation">max over the samples of |MSE(T_2 + τ)/MSE(T_2) − Ŝ_d(τ)|.</param>
+/// <param name="Delta">δ = max |1 − s/s*|, |1 − |u|/s*| over the samples after T_2.</param>
+/// <param name="Bound">5δ‖w*‖/‖e(T_2)‖ + 3δ: the first-order effect of the dropped terms.</param>
+public sealed record PhaseThreeComparison(PhaseThreePrediction Prediction, Trajectory After, double MaxDeviation, double Delta, double Bound)
+{
+    /// <summary>Runs direct GF until 1 − |u|/s* = <paramref name="accuracy"/> (T_2), again to T_2 for w(T_2), then from
+    /// w(T_2) for τ ∈ [0, <paramref name="tauEnd"/>], and compares.</summary>
+    /// <param name="problem">Model and w(0); its horizon bounds the search for T_2.</param>
+    /// <param name="accuracy">ε in (0, 1).</param>
+    /// <param name="tauEnd">The length of the comparison, &gt; 0.</param>
+    /// <param name="samples">Log-spaced sample times after T_2 (from τ = 1e-2), at least 3.</param>
+    /// <param name="relativeTolerance">The direct runs' rtol (atol is 1e-4 of it).</param>
+    /// <exception cref="InvalidParameterException">Bad arguments, or u never reaching 1 − ε within the horizon.</exception>
+    public static PhaseThreeComparison Run(PhaseRetrievalProblem problem, double accuracy, double tauEnd, int samples = 50, double relativeTolerance = 1e-10)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        if (!(accuracy > 0 && accuracy < 1))
+            throw new InvalidParameterException(nameof(accuracy), "in (0, 1)", accuracy.ToString("R", CultureInfo.InvariantCulture));
+        if (!(tauEnd > 0.01 && double.IsFinite(tauEnd)))
+            throw new InvalidParameterException(nameof(tauEnd), "finite and > 0.01", tauEnd.ToString("R", CultureInfo.InvariantCulture));
+        if (samples < 3) throw new InvalidParameterException(nameof(samples), ">= 3", samples.ToString(CultureInfo.InvariantCulture));
+        var model = problem.Model;
+        var flow = new PopulationGradientFlow(relativeTolerance, relativeTolerance * 1e-4);
+        var find = flow.Solve(problem, new SimulationOptions { EscapeThreshold = 1 - accuracy, Output = OutputSchedule.At(problem.Horizon) });
+        double t2 = find.Markers.EscapeTime
+            ?? throw new InvalidParameterException(nameof(accuracy), $"reached by u within the horizon {problem.Horizon:G4}", $"1 − |u|/s* = {1 - Math.Abs(find.Trajectory.Samples[^1].U) / model.SStar:G3} at the end");
+        var w2 = flow.Solve(new PhaseRetrievalProblem(model, problem.InitialWeights, t2), new SimulationOptions { Output = OutputSchedule.At(t2) }).FinalWeights.ToArray();
+        var prediction = PhaseThreePrediction.FromState(model, w2, t2);
+        var after = flow.Solve(new PhaseRetrievalProblem(model, w2, tauEnd), new SimulationOptions { Output = OutputSchedule.LogSpaced(samples, 1e-2, includeInitial: true) }).Trajectory;
+        double delta = after.Samples.Max(p => Math.Max(Math.Abs(1 - p.S / model.SStar), Math.Abs(1 - Math.Abs(p.U) / model.SStar)));
+        double bound = 5 * delta * Math.Sqrt(model.TeacherNormSquared / (prediction.MseAtT2 * model.Dimension)) + 3 * delta;
+        double worst = after.Samples.Max(p => Math.Abs(p.Mse / prediction.MseAtT2 - prediction.Survival(p.T)));
+        return new PhaseThreeComparison(prediction, after, worst, delta, bound);
+    }
+}
+
 /// <summary>Which asymptotic regime of S_d a time τ is in.</summary>
 public enum TailRegime
 {

@@ -107,20 +107,13 @@ public class PhaseThreeTests(ITestOutputHelper output)
         {
             var spectrum = Spectrum.PowerLaw(c.d, c.a);
             var model = new PhaseRetrievalModel(spectrum, Teacher.Gaussian(spectrum, c.seed));
-            var w0 = Initialization.Sphere(c.d, c.seed + 1, 0.5);
-            var flow = new PopulationGradientFlow(1e-10, 1e-14);
-            var find = flow.Solve(new PhaseRetrievalProblem(model, w0, 1e8), new SimulationOptions { EscapeThreshold = 1 - c.eps, Output = OutputSchedule.At(1e8) });
-            double t2 = find.Markers.EscapeTime!.Value;
-            var w2 = flow.Solve(new PhaseRetrievalProblem(model, w0, t2), new SimulationOptions { Output = OutputSchedule.At(t2) }).FinalWeights.ToArray();
-            var prediction = PhaseThreePrediction.FromState(model, w2, t2);
-            var after = flow.Solve(new PhaseRetrievalProblem(model, w2, 1e7), new SimulationOptions { Output = OutputSchedule.LogSpaced(40, 1e-2, includeInitial: true) });
-            double delta = after.Trajectory.Samples.Max(p => Math.Max(Math.Abs(1 - p.S), Math.Abs(1 - Math.Abs(p.U))));
-            double errorNorm = Math.Sqrt(prediction.MseAtT2 * c.d);
-            double bound = 5 * delta * Math.Sqrt(model.TeacherNormSquared) / errorNorm + 3 * delta + 1e-8;
-            double worst = after.Trajectory.Samples.Max(p => Math.Abs(p.Mse / prediction.MseAtT2 - prediction.Survival(p.T)));
-            output.WriteLine($"a = {c.a}, d = {c.d}, ε = {c.eps}: T2 = {t2:G4}, MSE(T2) = {prediction.MseAtT2:E2}, δ = {delta:E2}: max |ratio − Ŝ| = {worst:E2}, bound {bound:E2}");
+            var r = PhaseThreeComparison.Run(new PhaseRetrievalProblem(model, Initialization.Sphere(c.d, c.seed + 1, 0.5), 1e8), c.eps, 1e7, 40);
+            var prediction = r.Prediction;
+            double worst = r.MaxDeviation, bound = r.Bound + 1e-8;
+            output.WriteLine($"a = {c.a}, d = {c.d}, ε = {c.eps}: T2 = {prediction.T2:G4}, MSE(T2) = {prediction.MseAtT2:E2}, δ = {r.Delta:E2}: max |ratio − Ŝ| = {worst:E2}, bound {bound:E2}");
             Assert.Equal(1, prediction.Weights.ToArray().Sum(), 1e-12);
-            Assert.Equal(prediction.MseAtT2, after.Trajectory.Samples[0].Mse, 1e-12 * prediction.MseAtT2);
+            Assert.Equal(prediction.MseAtT2, r.After.Samples[0].Mse, 1e-12 * prediction.MseAtT2);
+            Assert.True(1 - Math.Abs(r.After.Samples[0].U) <= c.eps * (1 + 1e-6), $"u(T2) = {r.After.Samples[0].U}");
             Assert.True(worst <= bound, $"max |MSE/MSE(T2) − Ŝ_d| = {worst:E3} > {bound:E3}");
         });
 
@@ -133,5 +126,8 @@ public class PhaseThreeTests(ITestOutputHelper output)
         var model = new PhaseRetrievalModel(Spectrum.Isotropic(3, 1), [1, 0, 0]);
         Assert.Contains("w", Assert.Throws<InvalidParameterException>(() => PhaseThreePrediction.FromState(model, [1, 0], 0)).Message);
         Assert.Throws<InvalidParameterException>(() => PhaseThreePrediction.FromState(model, [-1, 0, 0], 0));
+        var problem = new PhaseRetrievalProblem(model, [0.01, 0.01, 0.01], 0.5);
+        Assert.Contains("accuracy", Assert.Throws<InvalidParameterException>(() => PhaseThreeComparison.Run(problem, 1e-3, 10)).Message);
+        Assert.Contains("tauEnd", Assert.Throws<InvalidParameterException>(() => PhaseThreeComparison.Run(problem, 1e-3, -1)).Message);
     }
 }
