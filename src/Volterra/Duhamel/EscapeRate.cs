@@ -202,16 +202,22 @@ internal sealed class DispersionRelation
         return Brent.FindRoot(Value, low, high, Math.Max(1e-14 * high, 1e-300), 200);
     }
 
-    /// <summary>Residue of û = â_0/(1 − 8K̂) at a root q: â_0(q) / (8 Σ λ_j²C_j/(q − p_j)²).</summary>
+    /// <summary>Residue of û = â_0/(1 − 8K̂) at a root q: â_0(q) / (8 Σ λ_j²C_j/(q − p_j)²). Both sums are scaled by the
+    /// nearest pole's gap g (terms g/(q − p_j) ∈ [−1, 1]): between poles a few ulps apart (a = 3, d ≈ 1000) the root can
+    /// land on a pole in double precision, where the plain form is ∞/∞; the scaled form gives the limit g·(…) → 0.</summary>
     public double Residue(double q)
     {
+        double nearest = double.PositiveInfinity;
+        for (int j = 0; j < Poles.Length; j++) nearest = Math.Min(nearest, Math.Abs(q - Poles[j]));
         double numerator = 0, denominator = 0;
         for (int j = 0; j < Poles.Length; j++)
         {
             double gap = q - Poles[j];
-            numerator += Forcing[j] / gap;
-            denominator += Weights[j] / (gap * gap);
+            double ratio = gap == 0 ? 1 : nearest / gap;
+            numerator += Forcing[j] * ratio;
+            denominator += Weights[j] * ratio * ratio;
         }
-        return numerator / (8 * denominator);
+        // r = (g·Σ F_j g/(q − p_j)) / (8 Σ W_j (g/(q − p_j))²).
+        return nearest * numerator / (8 * denominator);
     }
 }

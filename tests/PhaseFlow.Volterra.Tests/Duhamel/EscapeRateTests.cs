@@ -96,3 +96,19 @@ public class PhaseOneConvolutionTests
         Assert.Equal(exact.Residues[0], EscapeRate.Solve(nodes).Amplitude, 1e-12 * Math.Abs(exact.Residues[0]));
     }
 }
+
+public class PhaseOneSolutionEdgeTests
+{
+    /// <summary>a = 3, d = 1058 (a drawn case): tail poles are ~1e-11 apart, and a root once landed on a pole in double
+    /// precision, giving a NaN residue. Every residue must be finite and u(0) must equal the initial overlap.</summary>
+    [Fact]
+    public void CrowdedPolesGiveFiniteResidues()
+    {
+        var c = FlowCases.Flow(Spectrum.PowerLaw(1058, 3), 1228, 1, 1e4);
+        var problem = new PhaseRetrievalProblem(c.Model, c.W0.Select(x => x * 0.01).ToArray(), 1e3);
+        var nodes = SpectralNodes.Exact(problem);
+        var linear = PhaseOneSolution.Solve(nodes);
+        Assert.All(linear.Residues.ToArray(), r => Assert.True(double.IsFinite(r)));
+        Assert.Equal(nodes.InitialU, linear.Value(0), 1e-9 * Math.Abs(nodes.InitialU) + 1e-15);
+    }
+}
