@@ -33,7 +33,7 @@ public class VerificationTests(ITestOutputHelper output)
     }
 
     /// <summary>Two error sources, both O(h⁴), both estimated: the Gregory quadrature (Richardson) and the spline of s behind Θ
-    /// (Θ from every other sample). The estimates are asymptotic, so the bound allows a factor 3; 1e-9 covers the direct
+    /// (Θ from every 2nd and 4th sample, observed order). Over 400 draws deviation/estimate ≤ 1.25; the bound allows 3; 1e-9 covers the direct
     /// run's own error (rtol 1e-12 over ~10^4 steps).</summary>
     [Property(MaxTest = 8)]
     public Property TwoTimeKernelReproducesTheDirectRun() => Prop.ForAll(Cases().ToArbitrary(), c =>
