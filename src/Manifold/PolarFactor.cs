@@ -39,8 +39,9 @@ public sealed record PolarOptions
     /// [0, 1e-3]; default 1e-12.</summary>
     public double RelativeCutoff { get; init; } = 1e-12;
 
-    /// <summary>Newton–Schulz (convergent): singular values below this fraction of σ_max are not resolved; it also sets the
-    /// stopping rule (‖X_{k+1} − X_k‖_F ≤ Resolution·√min(d, m), then two more iterations). In (0, 1e-3]; default 1e-10.</summary>
+    /// <summary>Newton–Schulz (convergent): singular values below this fraction of σ_max are not resolved (they end near 0;
+    /// within about three decades below it they may end anywhere in [0, 1]); it also sets the stopping rule
+    /// (‖X_{k+1} − X_k‖_F ≤ Resolution·√min(d, m)). In (0, 1e-3]; default 1e-10.</summary>
     public double Resolution { get; init; } = 1e-10;
 
     /// <summary>Newton–Schulz (convergent): iteration limit; default 200.</summary>
@@ -197,8 +198,10 @@ internal sealed class PolarWorkspace
     /// ℓ_{k+1} = ½ α_k ℓ_k (3 − α_k² ℓ_k²): small singular values grow by up to 1.5·√3 ≈ 2.6 per iteration instead of 1.5,
     /// and α_k → 1 (the plain, quadratically convergent iteration) as ℓ_k → 1. X_0 = G / s with the guaranteed bound
     /// s = min(‖G‖_F, √(‖G‖_1‖G‖_∞)) ≥ σ_max; ℓ_0 from a Cholesky-based inverse iteration on the Gram matrix (halved for
-    /// safety; a singular values below ℓ_0 is not lost, it only converges later), or the resolution when the Gram matrix
-    /// is numerically singular. Stops two iterations after ‖X_{k+1} − X_k‖_F ≤ resolution·√min(d, m).</summary>
+    /// safety; a singular value below ℓ_0 is not lost, it only converges later), or the resolution when the Gram matrix
+    /// is numerically singular. Stops when ℓ_k ≥ 0.999 and ‖X_{k+1} − X_k‖_F ≤ resolution·√min(d, m) (or has stopped
+    /// decreasing quadratically below 1e-4·√min(d, m)), then cubes the singular values once (unresolved ones vanish)
+    /// and takes one plain step.</summary>
     private int NewtonSchulz(double[] g, double[] p)
     {
         int d = _d, m = _m, s = _s;
@@ -221,8 +224,7 @@ internal sealed class PolarWorkspace
         for (int i = 0; i < g.Length; i++) x[i] = g[i] / scale;
         Gram(x, _a);
         double lower = Math.Max(_options.Resolution, 0.5 * SmallestSingularValue(_a));
-        double threshold = _options.Resolution * Math.Sqrt(s), limit = 2 * Math.Sqrt(s);
-        int remaining = -1;
+        double threshold = _options.Resolution * Math.Sqrt(s), limit = 2 * Math.Sqrt(s), previous = double.PositiveInfinity;
         for (int k = 1; k <= _options.MaxIterations; k++)
         {
             if (k > 1) Gram(x, _a);
@@ -236,15 +238,24 @@ internal sealed class PolarWorkspace
                 delta += e * e;
                 norm += xn[i] * xn[i];
             }
+            delta = Math.Sqrt(delta);
             Array.Copy(xn, x, x.Length);
             if (!(Math.Sqrt(norm) <= limit))
                 throw new ManifoldSolverException("Newton–Schulz polar iteration diverged (non-finite or growing iterate)", double.NaN);
-            if (remaining > 0 && --remaining == 0)
+            // Converged once the guaranteed lower bound is near 1 and the step is at the threshold — or has stopped
+            // shrinking quadratically while already small: what still moves is rounding, or singular values below the
+            // resolution creeping up (×1.5 per step), which must not be inflated to 1.
+            if (lower >= 0.999 && (delta <= threshold || (delta <= 1e-4 * Math.Sqrt(s) && delta > previous / 4)))
             {
-                Array.Copy(x, p, x.Length);
-                return k;
+                // Clean-up: X ← X XᵀX cubes the singular values (unresolved ones, ≤ ~1e-5, vanish; converged ones stay at 1),
+                // then one plain step restores the converged ones to 1 at quadratic accuracy.
+                Gram(x, _a);
+                ApplyGram(0, x, 1, _a, xn);
+                Gram(xn, _a);
+                ApplyGram(1.5, xn, -0.5, _a, p);
+                return k + 2;
             }
-            if (remaining < 0 && lower > 0.5 && Math.Sqrt(delta) <= threshold) remaining = 2;
+            previous = delta;
         }
         throw new ManifoldSolverException(
             $"Newton–Schulz polar iteration did not converge in {_options.MaxIterations} iterations (singular values spread beyond the resolution?)", double.NaN);

@@ -374,9 +374,10 @@ public static class ReducedDynamics
             var (tau, kind, group) = flow.NextEvent(remaining);
             if (kind == FilippovSignFlow.EventKind.None) tau = remaining;
             // Outputs and stage crossings inside the piece [Time, Time + τ].
-            while (next < outputs.Length && outputs[next] <= flow.Time + tau)
+            double end = kind == FilippovSignFlow.EventKind.None ? double.PositiveInfinity : flow.Time + tau; // the last piece takes every remaining output
+            while (next < outputs.Length && outputs[next] <= end)
             {
-                flow.StateAt(Math.Max(0, outputs[next] - flow.Time), y);
+                flow.StateAt(Math.Clamp(outputs[next] - flow.Time, 0, tau), y);
                 tracker.Record(Sample(model, index++, outputs[next], y, model.Loss(y)));
                 Observe(outputs[next], y);
                 next++;
