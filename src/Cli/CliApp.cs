@@ -38,6 +38,7 @@ public static class CliApp
         root.Subcommands.Add(BuildValidate(output, error, cancellationToken));
         root.Subcommands.Add(BuildHierarchy(output, error, cancellationToken));
         root.Subcommands.Add(BuildEscape(output, error));
+        root.Subcommands.Add(BuildManifold(output, error, cancellationToken));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -145,6 +146,9 @@ public static class CliApp
         }));
         return command;
     }
+
+    private static Command BuildManifold(TextWriter output, TextWriter error, CancellationToken ct) =>
+        ManifoldCommand.Build(output, ct, action => Guarded(error, action));
 
     private static Command BuildValidate(TextWriter output, TextWriter error, CancellationToken ct)
     {

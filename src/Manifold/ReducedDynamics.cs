@@ -330,12 +330,13 @@ public static class ReducedDynamics
             throw tracker.Diverged(name, solution.T, null,
                 double.IsFinite(loss) ? $"the loss grew to {loss:G3} from {initialLoss:G3}" : "values overflowed or became NaN");
         }
-        foreach (var e in solution.Events)
+        // The first occurrence of each event, located on the dense output, replaces the step-end observation.
+        foreach (var e in solution.Events.GroupBy(e => e.Name).Select(g => g.First()))
         {
             var at = new StageTime(e.T, null);
-            if (e.Name == "escape") tracker.SetEscape(at);
-            else if (e.Name.StartsWith("loss:", StringComparison.Ordinal)) tracker.SetLossBelow(int.Parse(e.Name[5..], System.Globalization.CultureInfo.InvariantCulture), at);
-            else tracker.SetSwitch(int.Parse(e.Name[7..], System.Globalization.CultureInfo.InvariantCulture), at);
+            if (e.Name == "escape") tracker.SetEscape(at, located: true);
+            else if (e.Name.StartsWith("loss:", StringComparison.Ordinal)) tracker.SetLossBelow(int.Parse(e.Name[5..], System.Globalization.CultureInfo.InvariantCulture), at, located: true);
+            else tracker.SetSwitch(int.Parse(e.Name[7..], System.Globalization.CultureInfo.InvariantCulture), at, located: true);
         }
         var final = solution.Y.ToArray();
         tracker.Report(problem.Horizon, problem.Horizon, accepted, force: true);
@@ -373,7 +374,8 @@ public static class ReducedDynamics
             double remaining = horizon - flow.Time;
             var (tau, kind, group) = flow.NextEvent(remaining);
             if (kind == FilippovSignFlow.EventKind.None) tau = remaining;
-            // Outputs and stage crossings inside the piece [Time, Time + τ].
+            // Stage crossings (exact, by bisection) and then the outputs inside the piece [Time, Time + τ].
+            LocateCrossings(flow, model, tau, tracker, y);
             double end = kind == FilippovSignFlow.EventKind.None ? double.PositiveInfinity : flow.Time + tau; // the last piece takes every remaining output
             while (next < outputs.Length && outputs[next] <= end)
             {
@@ -382,7 +384,6 @@ public static class ReducedDynamics
                 Observe(outputs[next], y);
                 next++;
             }
-            LocateCrossings(flow, model, tau, tracker, y);
             flow.Advance(tau, kind, group);
             flow.State(x);
             Observe(flow.Time, x);

@@ -63,11 +63,13 @@ internal sealed class RunTracker
         else if (distance > _maxDistance) _maxDistance = distance;
     }
 
-    public void SetEscape(StageTime time) => _escape ??= time;
+    /// <summary>Sets a stage time located more precisely than the sampled observations (an event on dense output or a
+    /// bisection): <paramref name="located"/> replaces a time found by <see cref="Observe"/>.</summary>
+    public void SetEscape(StageTime time, bool located = false) => _escape = located || _escape is null ? time : _escape;
 
-    public void SetLossBelow(int level, StageTime time) => _lossBelow[level] ??= time;
+    public void SetLossBelow(int level, StageTime time, bool located = false) => _lossBelow[level] = located || _lossBelow[level] is null ? time : _lossBelow[level];
 
-    public void SetSwitch(int group, StageTime time) => _firstSwitch[group] ??= time;
+    public void SetSwitch(int group, StageTime time, bool located = false) => _firstSwitch[group] = located || _firstSwitch[group] is null ? time : _firstSwitch[group];
 
     public bool EscapeFound => _escape is not null;
 

@@ -54,6 +54,13 @@ public static class ValidationSuite
         ValidationCheck.One("spectral-node reduction: a = 2, d = 10^9 and d = ∞ to t = 1e15", VolterraChecks.Billion),
         ValidationCheck.One("escape rate: isotropic ρ = 12λs*", VolterraChecks.IsotropicRate),
         ValidationCheck.One("linear Phase I vs direct GF: time to |u| = 0.02 s*", VolterraChecks.PhaseOne),
+        ValidationCheck.One("manifold: full-matrix GD vs reduced map", ManifoldChecks.GradientDescentStepForStep),
+        ValidationCheck.One("manifold: full-matrix SpecGD vs reduced map", ManifoldChecks.SpectralDescentStepForStep),
+        ValidationCheck.One("manifold: m = 1 vs Core", ManifoldChecks.OneColumnIsCorePhaseRetrieval),
+        ValidationCheck.One("manifold: finite-sample vs population gradient", ManifoldChecks.FiniteSampleGradient),
+        ValidationCheck.One("manifold: SpecGF finite time", ManifoldChecks.SpectralFlowFiniteTime),
+        ValidationCheck.One("manifold: GD bulk exponent", ManifoldChecks.GradientDescentBulkExponent),
+        ValidationCheck.One("manifold: spec reference max b/a", ManifoldChecks.ReferenceSpikeRatio),
     ];
 
     /// <summary>Runs every check; <paramref name="onDone"/> is told after each.</summary>
