@@ -62,15 +62,16 @@ public class DerivedFactsTests
     }
 
     /// <summary>SpecGF reaches the solution a = √(ρ/α), b = c = 0 in finite time t* ≈ √(ρ/α): measured t* lies in
-    /// [√(ρ/α) − ε, 1.12 √(ρ/α)] for every d ≥ 3 (1.117 at d = 3, → √(ρ/α) − ε as d → ∞: 0.1 % above it by d = 10^4),
+    /// [√(ρ/α) − ε, 1.12 √(ρ/α)] for every d ≥ 3 (1.117 at d = 3, → √(ρ/α) − ε as d → ∞: 0.2 % above it by d = 10^4),
     /// and is the same for every κ &gt; 0 at a given d to 1e-6 (measured ≤ 2e-7: the final approach x ~ √(t* − t) makes the
     /// time sensitive to rounding at the √ε level).</summary>
     [Property(MaxTest = 40)]
     public void SpectralFlowReachesTheSolutionInFiniteTimeIndependentOfDimensionAndKappa(SpikedCase c)
     {
         var r0 = SeededRandom.Create(c.Seed);
-        long d = (long)Math.Round(Math.Pow(10, 0.5 + 8 * r0.NextDouble()));
-        double root = Math.Sqrt(c.Parameters.Rho / c.Parameters.Alpha), eps = 1e-3 * root;
+        // d up to 10^6 with ε = 1e-4√(ρ/α): the initial bulk mass (d − 2)ε² stays ≤ 1 % of ρ/α (a small initialisation).
+        long d = (long)Math.Round(Math.Pow(10, 0.5 + 5.5 * r0.NextDouble()));
+        double root = Math.Sqrt(c.Parameters.Rho / c.Parameters.Alpha), eps = 1e-4 * root;
         double[] times = new double[3];
         double[] kappas = [0.5 + r0.NextDouble(), 3 + 10 * r0.NextDouble(), 50 + 500 * r0.NextDouble()];
         for (int i = 0; i < 3; i++)
@@ -84,10 +85,10 @@ public class DerivedFactsTests
             Assert.True(Math.Abs(run.FinalCoordinates[1]) <= 1e-6 * root && Math.Abs(run.FinalCoordinates[2]) <= 1e-6 * root);
             Assert.True(run.FinalLoss <= 1e-20 * model.LossScale * Math.Pow(model.Sigma.ToArray().Max() * model.Rho, 2), $"final loss {run.FinalLoss}");
         }
-        Assert.InRange(times[0] / root, 1 - 1e-3 - 1e-9, 1.12);
+        Assert.InRange(times[0] / root, 1 - 1e-4 - 1e-9, 1.12);
         Assert.True(Math.Abs(times[1] - times[0]) <= 1e-6 * root && Math.Abs(times[2] - times[0]) <= 1e-6 * root,
             $"d = {d}: t* = {string.Join(", ", times)} for κ = {string.Join(", ", kappas)}");
-        if (d >= 10_000) Assert.InRange(times[0] / root, 1 - 1e-3 - 1e-9, 1.002);
+        if (d >= 10_000) Assert.InRange(times[0] / root, 1 - 1e-4 - 1e-9, 1.002);
     }
 
     /// <summary>GD, Stage II: the bulk contracts algebraically, c(t) ≈ [(8/3)(2d + 2)c_Lα²σ_⊥² t]^{−1/2}. Fitted on log-spaced
