@@ -87,4 +87,11 @@ if (args is ["volterra-nodes", ..])
     NodeBenchmarks.Run(args);
     return;
 }
+// `manifold-specgd [STEPS] [D] [OUTDIR]`: the polar backends on a Gaussian D×D matrix, then full-matrix SpecGD (d = m = D,
+// STEPS steps) with each backend; OUTDIR/phaseflow.json feeds bench/scripts/specgd_numpy.py.
+if (args is ["manifold-specgd", ..])
+{
+    ManifoldBenchmarks.Run(args);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(DirectSimulatorBenchmarks).Assembly).Run(args);

@@ -39,6 +39,7 @@ public static class CliApp
         root.Subcommands.Add(BuildHierarchy(output, error, cancellationToken));
         root.Subcommands.Add(BuildEscape(output, error));
         root.Subcommands.Add(BuildDuhamel(output, error, cancellationToken));
+        root.Subcommands.Add(BuildManifold(output, error, cancellationToken));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -165,6 +166,9 @@ public static class CliApp
         }));
         return command;
     }
+
+    private static Command BuildManifold(TextWriter output, TextWriter error, CancellationToken ct) =>
+        ManifoldCommand.Build(output, ct, action => Guarded(error, action));
 
     private static Command BuildValidate(TextWriter output, TextWriter error, CancellationToken ct)
     {

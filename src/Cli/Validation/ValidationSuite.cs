@@ -57,6 +57,13 @@ public static class ValidationSuite
         ValidationCheck.One("linear Phase I vs direct GF: time to |u| = 0.02 s*", VolterraChecks.PhaseOne),
         ValidationCheck.One("Phase III: S_d regimes (dimension-free)", VolterraChecks.TailRegimes),
         ValidationCheck.One("Phase III: MSE(T_2 + τ)/MSE(T_2) of direct GF vs Ŝ_d(τ)", VolterraChecks.PhaseThreeDirect),
+        ValidationCheck.One("manifold: full-matrix GD vs reduced map", ManifoldChecks.GradientDescentStepForStep),
+        ValidationCheck.One("manifold: full-matrix SpecGD vs reduced map", ManifoldChecks.SpectralDescentStepForStep),
+        ValidationCheck.One("manifold: m = 1 vs Core", ManifoldChecks.OneColumnIsCorePhaseRetrieval),
+        ValidationCheck.One("manifold: finite-sample vs population gradient", ManifoldChecks.FiniteSampleGradient),
+        ValidationCheck.One("manifold: SpecGF finite time", ManifoldChecks.SpectralFlowFiniteTime),
+        ValidationCheck.One("manifold: GD bulk exponent", ManifoldChecks.GradientDescentBulkExponent),
+        ValidationCheck.One("manifold: spec reference max b/a", ManifoldChecks.ReferenceSpikeRatio),
     ];
 
     /// <summary>Runs every check; <paramref name="onDone"/> is told after each.</summary>
