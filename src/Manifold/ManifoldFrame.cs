@@ -117,27 +117,7 @@ public sealed class ManifoldFrame
     internal double Coordinates(double[] w, double[] q, int m, Span<double> x, double[] scratch)
     {
         int d = Dimension;
-        x.Clear();
-        if (_groupOf is { } groupOf)
-        {
-            for (int j = 0; j < m; j++)
-                for (int i = 0; i < d; i++) x[groupOf[i]] += w[j * d + i] * q[j * d + i];
-        }
-        else
-        {
-            double total = 0, ta = 0, tb = 0;
-            for (int j = 0; j < m; j++)
-            {
-                var wc = w.AsSpan(j * d, d);
-                var qc = q.AsSpan(j * d, d);
-                total += Blas.Dot(wc, qc);
-                ta += Blas.Dot(_signal, wc) * Blas.Dot(_signal, qc);
-                tb += Blas.Dot(_spike, wc) * Blas.Dot(_spike, qc);
-            }
-            x[0] = ta;
-            x[1] = tb;
-            x[2] = total - ta - tb;
-        }
+        GroupInner(w, q, m, x);
         for (int g = 0; g < x.Length; g++) x[g] /= _multiplicity[g];
         Embed(x, q, m, scratch);
         double r = 0, n = 0;
