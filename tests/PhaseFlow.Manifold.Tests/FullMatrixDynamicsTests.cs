@@ -31,17 +31,31 @@ public class FullMatrixDynamicsTests
         return long.MaxValue;
     }
 
-    private static void AssertSameTrajectory(ManifoldResult full, ManifoldResult reduced, long upTo, string what)
+    private static void AssertSameTrajectory(ManifoldResult full, ManifoldResult reduced, long upTo, string what,
+        ManifoldModel? polarModel = null, double eta = 0, int n = 0)
     {
+        // A polar factor computed in floating point is off by up to 4ε·κ(G)·n^1.5 (PolarTests); on the manifold the singular
+        // values of G are |g_i x_i|, so κ grows as a group nears its switch. Each SpecGD step adds η times that error.
+        double accumulated = 0;
+        var g = polarModel is null ? null : new double[polarModel.GroupCount];
         for (int k = 0; k < reduced.Trajectory.Samples.Count && k <= upTo; k++)
         {
             var f = full.Trajectory.Samples[k];
             var r = reduced.Trajectory.Samples[k];
             double scale = r.Coordinates.Max(Math.Abs);
-            Assert.True(f.Distance < 1e-12, $"{what}, step {k}: distance {f.Distance:E2}");
+            double allowance = 1e-12 + accumulated / scale;
+            Assert.True(f.Distance < allowance, $"{what}, step {k}: distance {f.Distance:E2} (allowance {allowance:E2})");
             for (int i = 0; i < r.Coordinates.Count; i++)
-                Assert.True(Math.Abs(f.Coordinates[i] - r.Coordinates[i]) <= 1e-12 * scale,
+                Assert.True(Math.Abs(f.Coordinates[i] - r.Coordinates[i]) <= allowance * scale,
                     $"{what}, step {k}, group {i}: {f.Coordinates[i]:R} vs {r.Coordinates[i]:R}");
+            if (polarModel is not null)
+            {
+                var x = r.Coordinates.ToArray();
+                polarModel.Rates(x, g!);
+                var singular = g!.Select((gi, i) => Math.Abs(gi * x[i])).Where(v => v > 0).ToArray();
+                if (singular.Length > 0)
+                    accumulated += eta * 4 * 2.2e-16 * (singular.Max() / singular.Min()) * Math.Pow(n, 1.5);
+            }
         }
     }
 
@@ -81,7 +95,7 @@ public class FullMatrixDynamicsTests
         {
             var run = FullMatrixDynamics.Solve(new FullMatrixProblem(full, full.Frame!.Embed(x0, q0), ManifoldMethod.SpectralGradientDescent, upTo, eta),
                 new FullMatrixOptions { Frame = q0, Polar = new PolarOptions { Method = backend }, Recording = EveryStep(upTo) });
-            AssertSameTrajectory(run, reduced, upTo, $"SpecGD ({backend})");
+            AssertSameTrajectory(run, reduced, upTo, $"SpecGD ({backend})", model, eta, Math.Max(full.Dimension, c.Width));
         }
     }
 
