@@ -183,17 +183,34 @@ public sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
     public void Report(T value) => report(value);
 }
 
+/// <summary>Passes progress on at most ten times a second (always when forced), so that a solver's loop can report at
+/// every step without flooding a progress bar.</summary>
+/// <param name="progress">The receiver; null makes every report a no-op.</param>
+public sealed class ThrottledProgress(IProgress<SimulationProgress>? progress)
+{
+    private static readonly long Interval = Stopwatch.Frequency / 10;
+    private long _lastReport = Stopwatch.GetTimestamp();
+
+    /// <summary>Reports (t, horizon, steps) if a tenth of a second has passed since the last report, or if forced.</summary>
+    public void Report(double t, double horizon, long steps, bool force = false)
+    {
+        if (progress is null) return;
+        long now = Stopwatch.GetTimestamp();
+        if (!force && now - _lastReport < Interval) return;
+        _lastReport = now;
+        progress.Report(new SimulationProgress(t, horizon, steps));
+    }
+}
+
 /// <summary>Shared bookkeeping of the simulators: samples, markers, progress throttling.</summary>
 internal sealed class RunRecorder
 {
-    private static readonly long ProgressInterval = Stopwatch.Frequency / 10;
     private readonly PhaseRetrievalModel _model;
     private readonly SimulationOptions _options;
-    private readonly IProgress<SimulationProgress>? _progress;
+    private readonly ThrottledProgress _progress;
     private readonly List<TrajectorySample> _samples = [];
     private readonly double _escapeLevel, _crossingLevel;
     private readonly long _started = Stopwatch.GetTimestamp();
-    private long _lastReport;
     private double _maxS;
 
     public RunRecorder(PhaseRetrievalModel model, SimulationOptions options, IProgress<SimulationProgress>? progress, TimeUnit unit, double stepSize)
@@ -206,12 +223,11 @@ internal sealed class RunRecorder
                 throw new InvalidParameterException("ExtraColumns", "named with no comma, quote or newline and not t, s, u, mse or loss", c.Name);
         _model = model;
         _options = options;
-        _progress = progress;
+        _progress = new ThrottledProgress(progress);
         Unit = unit;
         StepSize = stepSize;
         _escapeLevel = options.EscapeThreshold * Math.Abs(model.SStar);
         _crossingLevel = model.SStar / 3;
-        _lastReport = _started;
     }
 
     public TimeUnit Unit { get; }
@@ -254,14 +270,7 @@ internal sealed class RunRecorder
         _options.Observer?.OnSample(sample, w);
     }
 
-    public void Report(double t, double horizon, long steps, bool force = false)
-    {
-        if (_progress is null) return;
-        long now = Stopwatch.GetTimestamp();
-        if (!force && now - _lastReport < ProgressInterval) return;
-        _lastReport = now;
-        _progress.Report(new SimulationProgress(t, horizon, steps));
-    }
+    public void Report(double t, double horizon, long steps, bool force = false) => _progress.Report(t, horizon, steps, force);
 
     public Trajectory BuildTrajectory() =>
         new(_samples.ToArray(), _options.ExtraColumns.Select(c => c.Name).ToArray(), Unit, StepSize);

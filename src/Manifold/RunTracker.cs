@@ -6,7 +6,6 @@ namespace PhaseFlow.Manifold;
 /// <summary>Shared bookkeeping of every run: samples, stage times, extremes, progress throttling.</summary>
 internal sealed class RunTracker
 {
-    private static readonly long ProgressInterval = Stopwatch.Frequency / 10;
     private readonly double _alpha, _rho, _escapeLevel;
     private readonly double[] _levels;
     private readonly StageTime?[] _lossBelow;
@@ -15,8 +14,7 @@ internal sealed class RunTracker
     private readonly List<ManifoldSample> _samples = [];
     private readonly IReadOnlyList<string> _names;
     private readonly bool _hasDistance;
-    private readonly IProgress<SimulationProgress>? _progress;
-    private long _lastReport = Stopwatch.GetTimestamp();
+    private readonly ThrottledProgress _progress;
     private StageTime? _escape;
     private double _maxRatio = double.NegativeInfinity, _minSvs = double.PositiveInfinity, _maxDistance;
     private bool _distanceUndefined;
@@ -35,7 +33,7 @@ internal sealed class RunTracker
         Array.Fill(_initialSign, double.NaN);
         _names = names;
         _hasDistance = hasDistance;
-        _progress = progress;
+        _progress = new ThrottledProgress(progress);
     }
 
     public long Started { get; } = Stopwatch.GetTimestamp();
@@ -81,14 +79,7 @@ internal sealed class RunTracker
 
     public void Record(ManifoldSample sample) => _samples.Add(sample);
 
-    public void Report(double t, double horizon, long steps, bool force = false)
-    {
-        if (_progress is null) return;
-        long now = Stopwatch.GetTimestamp();
-        if (!force && now - _lastReport < ProgressInterval) return;
-        _lastReport = now;
-        _progress.Report(new SimulationProgress(t, horizon, steps));
-    }
+    public void Report(double t, double horizon, long steps, bool force = false) => _progress.Report(t, horizon, steps, force);
 
     public ManifoldTrajectory Trajectory() => new(_samples.ToArray(), _names, _hasDistance);
 
