@@ -26,8 +26,7 @@ public static class DuhamelCommand
         if (spacing * fastest > 1)
             throw new InputException(string.Create(CultureInfo.InvariantCulture,
                 $"--samples {samples} over the horizon {horizon:G4} gives a spacing {spacing:G3}, coarser than the fastest time scale 1/(4λ_1 s*) = {1 / fastest:G3}; use at least {Math.Ceiling(horizon * fastest):F0} samples or a shorter horizon"));
-        var times = Enumerable.Range(0, samples + 1).Select(i => horizon * i / samples).ToArray();
-        var direct = new PopulationGradientFlow(1e-12, 1e-16).Solve(problem.Problem, new SimulationOptions { Output = OutputSchedule.At(times) }, null, cancellationToken);
+        var direct = DuhamelVerification.DirectOnGrid(problem.Problem, samples, cancellationToken);
         DuhamelVerificationResult result;
         try
         {

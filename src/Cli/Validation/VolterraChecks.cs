@@ -110,8 +110,7 @@ internal static class VolterraChecks
     {
         int d = full ? 2000 : 300, samples = full ? 8192 : 2048;
         var problem = Problem(Spectrum.PowerLaw(d, 2), 1, 0.1, 80);
-        var times = Enumerable.Range(0, samples + 1).Select(i => problem.Horizon * i / samples).ToArray();
-        var direct = new PopulationGradientFlow(1e-12, 1e-16).Solve(problem, new SimulationOptions { Output = OutputSchedule.At(times) });
+        var direct = DuhamelVerification.DirectOnGrid(problem, samples);
         var r = DuhamelVerification.Verify(SpectralNodes.Exact(problem), direct.Trajectory, new DuhamelVerificationOptions { Steps = 2 * samples });
         var printed = r.Printed!;
         return new ValidationResult("Duhamel reduction, verification mode: two-time kernel with Θ from direct GF reproduces u(t)",

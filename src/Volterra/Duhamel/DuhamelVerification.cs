@@ -119,6 +119,19 @@ public static class DuhamelVerification
         return slope;
     }
 
+    /// <summary>The direct run that <see cref="Verify"/> expects: gradient flow at rtol 1e-12 (atol 1e-16) sampled on the
+    /// uniform grid t_i = i·horizon/<paramref name="samples"/>, i = 0…samples.</summary>
+    /// <param name="problem">Model, w(0) and horizon.</param>
+    /// <param name="samples">Intervals of the grid, at least 3 (the spline of s needs 4 points).</param>
+    /// <param name="cancellationToken">Checked by the integrator.</param>
+    public static SimulationResult DirectOnGrid(PhaseRetrievalProblem problem, int samples, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        if (samples < 3) throw new InvalidParameterException(nameof(samples), ">= 3", samples.ToString(CultureInfo.InvariantCulture));
+        var times = Enumerable.Range(0, samples + 1).Select(i => problem.Horizon * i / samples).ToArray();
+        return new PopulationGradientFlow(1e-12, 1e-16).Solve(problem, new SimulationOptions { Output = OutputSchedule.At(times) }, null, cancellationToken);
+    }
+
     /// <summary>Solves the two-time equation (and the printed form) on [0, horizon] with Θ from <paramref name="direct"/>'s s
     /// samples, and compares u with the run's u at its sample times. The run must be a gradient-flow trajectory in time
     /// units whose samples start at t = 0 and are dense enough to interpolate s (spacing well below 1/λ_1).</summary>

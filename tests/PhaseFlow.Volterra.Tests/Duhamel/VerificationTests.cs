@@ -26,11 +26,7 @@ public class VerificationTests(ITestOutputHelper output)
         let top = new PhaseRetrievalModel(spectrum, Teacher.Gaussian(spectrum, seed)).Lambda.ToArray().Max()
         select FlowCases.Flow(spectrum, seed, radius, 40 / top);
 
-    private static SimulationResult DirectOnGrid(FlowCase c, int samples)
-    {
-        var times = Enumerable.Range(0, samples + 1).Select(i => c.Horizon * i / samples).ToArray();
-        return new PopulationGradientFlow(1e-12, 1e-16).Solve(c.Problem, new SimulationOptions { Output = OutputSchedule.At(times) });
-    }
+    private static SimulationResult DirectOnGrid(FlowCase c, int samples) => DuhamelVerification.DirectOnGrid(c.Problem, samples);
 
     /// <summary>Two error sources, both O(h⁴), both estimated: the Gregory quadrature (Richardson) and the spline of s behind Θ
     /// (Θ from every 2nd and 4th sample, observed order). Over 400 draws deviation/estimate ≤ 1.25; the bound allows 3; 1e-9 covers the direct
