@@ -104,7 +104,8 @@ public static class RunCommand
     /// unit; slopes against log steps equal slopes against log flow time.</summary>
     internal static JsonObject Analysis(Trajectory trajectory, double sStar, Spectrum spectrum)
     {
-        var report = PhaseAnalysis.Analyze(trajectory, sStar);
+        var options = new PhaseAnalysisOptions();
+        var report = PhaseAnalysis.Analyze(trajectory, sStar, options);
         bool powerLaw = spectrum.Kind == SpectrumKind.PowerLaw;
         JsonObject? Fit(SlopeFit? f, double? predicted) => f is null ? null : new JsonObject
         {
@@ -122,7 +123,7 @@ public static class RunCommand
             convergence.Add(new JsonObject { ["epsilon"] = epsilon, ["T2"] = time });
         return new JsonObject
         {
-            ["confidence"] = 0.95,
+            ["confidence"] = options.Confidence,
             ["T1"] = report.EscapeTime,
             ["criticalCrossingTime"] = report.CriticalCrossingTime,
             ["T1Prime"] = report.TransitionEndTime,
