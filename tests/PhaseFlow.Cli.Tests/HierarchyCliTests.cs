@@ -50,14 +50,8 @@ public class HierarchyCliTests
     [InlineData("\"closure\": \"exact\"", "\"closure\": \"exact\", \"integrator\": \"euler\"", "method.integrator must be")]
     [InlineData("\"closure\": \"exact\"", "\"closure\": \"exact\", \"recordMoments\": 1", "method.recordMoments must be true or false")]
     [InlineData("\"closure\": \"exact\"", "\"closure\": \"exact\", \"extra\": 1", "method.extra is not a known key")]
-    public void HierarchyMethodErrorsNameTheirField(string from, string to, string expected)
-    {
-        using var dir = new TempDir();
-        var run = CliRun.Of("run", dir.Write("p.json", Spiked.Replace(from, to)), "--out", dir.Path);
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains(expected, run.Error);
-        Assert.False(File.Exists(Path.Combine(dir.Path, "summary.json")));
-    }
+    public void HierarchyMethodErrorsNameTheirField(string from, string to, string expected) =>
+        CliRun.AssertRunRefused(Spiked.Replace(from, to), expected);
 
     [Fact]
     public void AnIllConditionedExactClosureIsRefusedFromAProblemFile()
