@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PhaseFlow.Cli.Problems;
+using PhaseFlow.Cli.Reproduce;
 using PhaseFlow.Cli.Validation;
 using PhaseFlow.Core;
 using Spectre.Console;
@@ -40,6 +41,7 @@ public static class CliApp
         root.Subcommands.Add(BuildEscape(output, error));
         root.Subcommands.Add(BuildDuhamel(output, error, cancellationToken));
         root.Subcommands.Add(BuildManifold(output, error, cancellationToken));
+        root.Subcommands.Add(BuildReproduce(output, error, cancellationToken));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -169,6 +171,33 @@ public static class CliApp
 
     private static Command BuildManifold(TextWriter output, TextWriter error, CancellationToken ct) =>
         ManifoldCommand.Build(output, ct, action => Guarded(error, action));
+
+    private static Command BuildReproduce(TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var target = new Argument<string>("experiment") { Description = $"{string.Join(", ", ReproduceRunner.Experiments.Select(e => e.Id))} or all." };
+        var outDir = new Option<string>("--out") { Description = "Output folder: report.md, report.json and one sub-folder of CSV, SVG and PNG files per experiment.", Required = true };
+        var size = new Option<string>("--size") { Description = "quick (seconds), default (reduced sizes, documented per experiment) or paper (the papers' sizes; long).", DefaultValueFactory = _ => "default" };
+        var progress = new Option<bool?>("--progress") { Description = "Progress bars on standard error (default: when it is a terminal)." };
+        var command = new Command("reproduce", "Rerun the papers' experiments (phase-retrieval.md §6, specgd-manifold.md §4): data, figures and measured-vs-predicted tables.")
+        {
+            target, outDir, size, progress,
+        };
+        command.SetAction(parse => Guarded(error, () =>
+        {
+            var experiments = ReproduceRunner.Select(parse.GetValue(target)!);
+            var chosen = ReproduceRunner.ParseSize(parse.GetValue(size)!);
+            string dir = parse.GetValue(outDir)!;
+            bool show = parse.GetValue(progress) ?? ProgressBars.Interactive(error);
+            var reports = ProgressBars.Run(error, show, experiments.Select(e => e.Id).ToArray(), report => ReproduceRunner.Run(experiments, chosen, report, ct));
+            ReproduceRunner.Write(dir, reports, chosen);
+            foreach (var r in reports)
+                output.WriteLine($"{r.Id}: {r.Comparisons.Count(c => c.Agrees == true)} of {r.Comparisons.Count(c => c.Agrees is not null)} predictions agree, " +
+                                 $"{r.Figures.Count} figures, {r.WallSeconds:F1} s");
+            output.WriteLine($"wrote {Path.Combine(dir, "report.md")}");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
 
     private static Command BuildValidate(TextWriter output, TextWriter error, CancellationToken ct)
     {
