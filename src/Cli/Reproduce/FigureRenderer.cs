@@ -9,7 +9,7 @@ namespace PhaseFlow.Cli.Reproduce;
 public static class FigureRenderer
 {
     /// <summary>Pixel size of the written figures.</summary>
-    public const int Width = 800, Height = 520;
+    public const int Width = 960, Height = 540;
 
     /// <summary>The figure's SVG and PNG files (<c>Name.svg</c>, <c>Name.png</c>), for an atomic write.</summary>
     public static IReadOnlyList<OutputFile> Files(FigureSpec figure, string folder = "")
@@ -56,7 +56,8 @@ public static class FigureRenderer
         plot.Title(figure.Title);
         plot.XLabel(figure.XLabel);
         plot.YLabel(figure.YLabel);
-        plot.ShowLegend(figure.Legend switch
+        if (figure.Legend == LegendCorner.Outside) plot.ShowLegend(Edge.Right);
+        else plot.ShowLegend(figure.Legend switch
         {
             LegendCorner.LowerRight => Alignment.LowerRight,
             LegendCorner.UpperLeft => Alignment.UpperLeft,

@@ -24,11 +24,14 @@ public sealed record Marker(string Label, double X);
 /// <param name="Markers">Vertical markers (phase boundaries).</param>
 /// <param name="Legend">Corner of the legend.</param>
 public sealed record FigureSpec(string Name, string Title, string XLabel, string YLabel, bool LogX, bool LogY, IReadOnlyList<Series> Curves,
-    IReadOnlyList<Marker>? Markers = null, LegendCorner Legend = LegendCorner.LowerLeft);
+    IReadOnlyList<Marker>? Markers = null, LegendCorner Legend = LegendCorner.Outside);
 
 /// <summary>Where the legend goes.</summary>
 public enum LegendCorner
 {
+    /// <summary>Right of the plot area, outside it (never hides data).</summary>
+    Outside,
+
     /// <summary>Lower left.</summary>
     LowerLeft,
 
