@@ -54,20 +54,23 @@ public sealed record DuhamelVerificationResult(DuhamelComparison TwoTime, Duhame
     public double? ErrorEstimate => QuadratureErrorEstimate + InterpolationErrorEstimate;
 }
 
-/// <summary>Verification mode of the Duhamel reduction (spec §4): given Θ(t) = ∫_0^t (1 − 3s) from a direct run, solve
+/// <summary>Verification mode of the Duhamel reduction (spec §4): given Θ(t) = ∫_0^t (s* − 3s) from a direct run, solve
 /// u(t) = a_Θ(t) + 8 ∫_0^t K_Θ(t, τ) u(τ) dτ with a_Θ(t) = Σ_j λ_j B_j e^{4λ_jΘ(t)} and the two-time kernel
 /// K_Θ(t, τ) = Σ_j λ_j² C_j e^{4λ_j(Θ(t) − Θ(τ))} — an <see cref="ExponentialSumKernel"/>, O(N·M) — and compare with the
 /// run's u. Given the true Θ the equation is exact, so the deviation measures only the quadrature and the interpolation of
 /// s; the printed form with K_Θ(t − τ) = Σ λ_j² C_j e^{4λ_jΘ(t − τ)} is solved beside it to show that it is not.</summary>
 public static class DuhamelVerification
 {
-    /// <summary>Θ(t) = t − 3∫_0^t s from samples of s: a clamped cubic spline of s (end slopes from the cubic through the
+    /// <summary>Θ(t) = s*·t − 3∫_0^t s from samples of s: a clamped cubic spline of s (end slopes from the cubic through the
     /// four end samples), integrated exactly; the error is O(δ⁴) in the sample spacing δ. (A natural spline's s'' = 0 at the
     /// ends would leave an O(δ³) error in Θ that every later time inherits.)</summary>
     /// <param name="times">Increasing sample times, the first 0, at least 4.</param>
     /// <param name="s">s at those times.</param>
-    public static Func<double, double> ThetaFromSamples(IReadOnlyList<double> times, IReadOnlyList<double> s)
+    /// <param name="sStar">s* = w*ᵀQw* of the model (the drift of Θ before s grows), &gt; 0.</param>
+    public static Func<double, double> ThetaFromSamples(IReadOnlyList<double> times, IReadOnlyList<double> s, double sStar)
     {
+        if (!(sStar > 0) || !double.IsFinite(sStar))
+            throw new InvalidParameterException(nameof(sStar), "finite and > 0", sStar.ToString("R", CultureInfo.InvariantCulture));
         ArgumentNullException.ThrowIfNull(times);
         ArgumentNullException.ThrowIfNull(s);
         if (times.Count < 4)
@@ -87,7 +90,7 @@ public static class DuhamelVerification
             SplineBoundaryCondition.FirstDerivative, EndSlope(x.AsSpan(0, 4), y.AsSpan(0, 4), 0),
             SplineBoundaryCondition.FirstDerivative, EndSlope(x.AsSpan(^4), y.AsSpan(^4), 3));
         double end = times[^1];
-        return t => t - 3 * spline.Integrate(Math.Clamp(t, 0, end));
+        return t => sStar * t - 3 * spline.Integrate(Math.Clamp(t, 0, end));
     }
 
     /// <summary>The derivative at x[at] of the cubic through four points (error O(δ³)).</summary>
@@ -149,7 +152,7 @@ public static class DuhamelVerification
             throw new InvalidParameterException(nameof(direct), "a gradient-flow trajectory (time units)", "a trajectory in steps");
         var samples = direct.Samples;
         double[] times = samples.Select(p => p.T).ToArray(), u = samples.Select(p => p.U).ToArray(), sValues = samples.Select(p => p.S).ToArray();
-        var theta = ThetaFromSamples(times, sValues);
+        var theta = ThetaFromSamples(times, sValues, nodes.SStar);
         double horizon = times[^1];
 
         var solverOptions = new VolterraOptions
@@ -162,7 +165,7 @@ public static class DuhamelVerification
         VolterraSolution SolveWithThetaFrom(int stride)
         {
             var kept = Enumerable.Range(0, times.Length).Where(i => i % stride == 0 || i == times.Length - 1).ToArray();
-            var coarseTheta = ThetaFromSamples(kept.Select(i => times[i]).ToArray(), kept.Select(i => sValues[i]).ToArray());
+            var coarseTheta = ThetaFromSamples(kept.Select(i => times[i]).ToArray(), kept.Select(i => sValues[i]).ToArray(), nodes.SStar);
             return VolterraSolver.Solve(TwoTimeProblem(nodes, coarseTheta, horizon), solverOptions with { EstimateError = false });
         }
 

@@ -45,6 +45,23 @@ public class VerificationTests(ITestOutputHelper output)
         Assert.True(result.Printed.MaxDeviation > 0.1, $"printed form max |Δu| = {result.Printed.MaxDeviation:E3}");
     });
 
+    /// <summary>Θ' = s* − 3s: with a teacher of s* = 4 (w* scaled by 2) the two-time equation must still reproduce the run, to
+    /// the accuracy it claims (an earlier Θ = t − 3∫s missed by O(1) here while its estimate said 2.5e-3).</summary>
+    [Fact]
+    public void TwoTimeKernelHoldsForAnyTeacherNorm()
+    {
+        var spectrum = Spectrum.PowerLaw(50, 2);
+        var teacher = Teacher.Gaussian(spectrum, 5).Select(x => 2 * x).ToArray();
+        var model = new PhaseRetrievalModel(spectrum, teacher);
+        Assert.Equal(4, model.SStar, 1e-12);
+        var problem = new PhaseRetrievalProblem(model, Initialization.Sphere(50, 6, 0.5), 40 / (4 * model.Lambda.ToArray().Max()));
+        var result = DuhamelVerification.Verify(SpectralNodes.Exact(problem), DuhamelVerification.DirectOnGrid(problem, 2048).Trajectory,
+            new DuhamelVerificationOptions { Steps = 4096, PrintedForm = false });
+        output.WriteLine($"s* = 4: max |Δu| = {result.TwoTime.MaxDeviation:E3}, estimate {result.ErrorEstimate:E3}");
+        Assert.True(result.TwoTime.MaxDeviation <= 3 * result.ErrorEstimate!.Value + 1e-9 * model.SStar,
+            $"max |Δu| = {result.TwoTime.MaxDeviation:E3}, estimate {result.ErrorEstimate:E3}");
+    }
+
     /// <summary>Halving h (and the sample spacing) divides the deviation by about 2⁴ once in the asymptotic range.</summary>
     [Fact]
     public void DeviationFallsWithFourthOrder()
@@ -83,7 +100,7 @@ public class VerificationTests(ITestOutputHelper output)
     public void ThetaIsExactForCubicS()
     {
         var times = Enumerable.Range(0, 11).Select(i => i * 0.3).ToArray();
-        var theta = DuhamelVerification.ThetaFromSamples(times, times.Select(t => 0.2 + 0.1 * t * t).ToArray());
+        var theta = DuhamelVerification.ThetaFromSamples(times, times.Select(t => 0.2 + 0.1 * t * t).ToArray(), 1);
         // s = 0.2 + 0.1t² is a cubic: the clamped spline with cubic end slopes is exact, so Θ = t − 0.6t − 0.1t³.
         foreach (double t in new[] { 0.0, 0.45, 1.7, 3.0 })
             Assert.Equal(t - 0.6 * t - 0.1 * t * t * t, theta(t), 1e-13);
@@ -92,9 +109,9 @@ public class VerificationTests(ITestOutputHelper output)
     [Fact]
     public void BadInputIsNamed()
     {
-        var e = Assert.Throws<InvalidParameterException>(() => DuhamelVerification.ThetaFromSamples([0, 1, 1, 2], [0, 0, 0, 0]));
+        var e = Assert.Throws<InvalidParameterException>(() => DuhamelVerification.ThetaFromSamples([0, 1, 1, 2], [0, 0, 0, 0], 1));
         Assert.Contains("times[2]", e.Message);
-        e = Assert.Throws<InvalidParameterException>(() => DuhamelVerification.ThetaFromSamples([0.5, 1, 2, 3], [0, 0, 0, 0]));
+        e = Assert.Throws<InvalidParameterException>(() => DuhamelVerification.ThetaFromSamples([0.5, 1, 2, 3], [0, 0, 0, 0], 1));
         Assert.Contains("times[0]", e.Message);
         var c = FlowCases.Flow(Spectrum.Isotropic(5, 1), 1, 0.5, 1);
         e = Assert.Throws<InvalidParameterException>(() => DuhamelVerification.Verify(SpectralNodes.Exact(c.Problem), DirectOnGrid(c, 8).Trajectory,
