@@ -33,6 +33,20 @@ public static class CliApp
     /// message on <paramref name="error"/>, never as a stack trace.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
+        var root = BuildRoot(output, error, cancellationToken);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var e in parsed.Errors) error.WriteLine($"error: {e.Message}");
+            error.WriteLine("Try 'phaseflow --help'.");
+            return ExitCodes.InputError;
+        }
+        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+    }
+
+    /// <summary>The command tree (also read by <c>phaseflow docs</c> to write the CLI reference).</summary>
+    internal static RootCommand BuildRoot(TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
         var root = new RootCommand("PhaseFlow: learning dynamics of phase retrieval under anisotropic data — direct simulation, " +
                                    "summary-statistic hierarchies, Volterra reductions and invariant manifolds, each checked against the others.");
         root.Subcommands.Add(BuildRun(output, error, cancellationToken));
@@ -42,15 +56,8 @@ public static class CliApp
         root.Subcommands.Add(BuildDuhamel(output, error, cancellationToken));
         root.Subcommands.Add(BuildManifold(output, error, cancellationToken));
         root.Subcommands.Add(BuildReproduce(output, error, cancellationToken));
-
-        var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0)
-        {
-            foreach (var e in parsed.Errors) error.WriteLine($"error: {e.Message}");
-            error.WriteLine("Try 'phaseflow --help'.");
-            return ExitCodes.InputError;
-        }
-        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        root.Subcommands.Add(BuildDocs(output, error, cancellationToken));
+        return root;
     }
 
     private static Command BuildRun(TextWriter output, TextWriter error, CancellationToken ct)
@@ -203,18 +210,42 @@ public static class CliApp
     {
         var full = new Option<bool>("--full") { Description = "Run the larger sizes (minutes instead of seconds)." };
         var outFile = new Option<string?>("--out") { Description = "Also write the table to this file (.json for JSON, otherwise Markdown)." };
+        var progress = new Option<bool?>("--progress") { Description = "A progress bar on standard error instead of the per-check log (default: when it is a terminal)." };
         var command = new Command("validate", "Run every consistency check of the project and print a Markdown table; exit 1 if any fails.")
         {
-            full, outFile,
+            full, outFile, progress,
         };
         command.SetAction(parse => Guarded(error, () =>
         {
-            var results = ValidationSuite.RunAll(parse.GetValue(full), r => error.WriteLine($"{(r.Pass ? "pass" : "FAIL")}  {r.Check}"), ct);
+            bool show = parse.GetValue(progress) ?? ProgressBars.Interactive(error);
+            var results = ProgressBars.Run(error, show, ["validate"], report => ValidationSuite.RunAll(parse.GetValue(full),
+                r => { if (!show) error.WriteLine($"{(r.Pass ? "pass" : "FAIL")}  {r.Check}"); }, ct, f => report?.Invoke("validate", f)));
             string markdown = ValidationSuite.ToMarkdown(results);
             output.Write(markdown);
             if (parse.GetValue(outFile) is { } file)
                 AtomicFile.WriteText(file, file.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? ValidationSuite.ToJson(results) : markdown);
             return results.All(r => r.Pass) ? ExitCodes.Ok : ExitCodes.ValidationFailed;
+        }));
+        return command;
+    }
+
+    private static Command BuildDocs(TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var outDir = new Option<string>("--out") { Description = "The documentation folder to regenerate.", DefaultValueFactory = _ => "docs" };
+        var parts = new Option<string>("--parts") { Description = "Comma-separated subset of cli, validation, reproduce.", DefaultValueFactory = _ => "cli,validation,reproduce" };
+        var progress = new Option<bool?>("--progress") { Description = "Progress bars on standard error (default: when it is a terminal)." };
+        var command = new Command("docs", "Regenerate the generated documentation from code: DIR/cli.md (this reference), DIR/validation.md " +
+                                          "(phaseflow validate) and DIR/reproduce.md with DIR/figures/ (phaseflow reproduce all, default size).")
+        {
+            outDir, parts, progress,
+        };
+        command.SetAction(parse => Guarded(error, () =>
+        {
+            var chosen = DocsCommand.ParseParts(parse.GetValue(parts)!);
+            bool show = parse.GetValue(progress) ?? ProgressBars.Interactive(error);
+            foreach (string line in DocsCommand.Execute(parse.GetValue(outDir)!, chosen, BuildRoot(TextWriter.Null, TextWriter.Null, ct), error, show, ct))
+                output.WriteLine(line);
+            return ExitCodes.Ok;
         }));
         return command;
     }

@@ -66,18 +66,21 @@ public static class ValidationSuite
         ValidationCheck.One("manifold: spec reference max b/a", ManifoldChecks.ReferenceSpikeRatio),
     ];
 
-    /// <summary>Runs every check; <paramref name="onDone"/> is told after each.</summary>
-    public static IReadOnlyList<ValidationResult> RunAll(bool full, Action<ValidationResult>? onDone = null, CancellationToken cancellationToken = default)
+    /// <summary>Runs every check; <paramref name="onDone"/> is told after each result, <paramref name="progress"/> the fraction
+    /// of checks done.</summary>
+    public static IReadOnlyList<ValidationResult> RunAll(bool full, Action<ValidationResult>? onDone = null, CancellationToken cancellationToken = default,
+        Action<double>? progress = null)
     {
         var results = new List<ValidationResult>();
-        foreach (var check in Checks)
+        for (int i = 0; i < Checks.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            foreach (var r in check.Run(full))
+            foreach (var r in Checks[i].Run(full))
             {
                 results.Add(r);
                 onDone?.Invoke(r);
             }
+            progress?.Invoke((i + 1.0) / Checks.Count);
         }
         return results;
     }
