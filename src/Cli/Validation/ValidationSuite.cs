@@ -37,6 +37,7 @@ public static class ValidationSuite
     [
         ValidationCheck.One("loss vs Monte Carlo", LossMonteCarlo),
         ValidationCheck.One("SGD sample gradient vs population gradient (Monte Carlo)", GradientMonteCarlo),
+        ValidationCheck.One("online SGD (mean over seeds) vs population GD", SgdVsPopulation),
         ValidationCheck.One("gradient vs finite differences of the loss", GradientFiniteDifference),
         ValidationCheck.One("Hessian-vector product vs finite differences", HessianFiniteDifference),
         ValidationCheck.One("critical points 0, ±w*, saddle u = 0, s = s*/3", CriticalPoints),
@@ -303,6 +304,35 @@ public static class ValidationSuite
         return new ValidationResult("GF: Rodas4 + Woodbury vs Dormand–Prince 5(4)", worst, 1e-6,
             $"power law a = 2, d = {d}, t ∈ [0, {horizon}] through escape; max |Δu|, |Δs| at 41 times, both at rtol 1e-9; " +
             $"steps {implicitRun.Statistics.Steps} vs {explicitRun.Statistics.Steps}");
+    }
+
+    /// <summary>Online SGD is population GD plus a martingale of zero-mean gradient noise: the mean of u over R seeds follows
+    /// GD's u within the sampling error, up to a bias of first order in η (the noise's second-order effect through the cubic
+    /// gradient; SGD escapes a little earlier). Measured with 400 seeds for this case: max gap/η = 12.3, 9.8, 10.4 at
+    /// η = 4e-3, 2e-3, 1e-3, largest at the escape. Tolerance at each sampled time: 4 standard errors of the mean + 15η.</summary>
+    private static ValidationResult SgdVsPopulation(bool full)
+    {
+        int d = 40, seeds = full ? 800 : 200;
+        double eta = 1e-3, horizon = 6;
+        long steps = (long)(horizon / eta);
+        var model = PowerLawModel(d, 2, 91);
+        var problem = new PhaseRetrievalProblem(model, Initialization.Sphere(d, 92), steps);
+        var times = Enumerable.Range(1, 30).Select(i => (double)(steps * i / 30)).ToArray();
+        var options = new SimulationOptions { Output = OutputSchedule.At(times) };
+        double[] gd = new PopulationGradientDescent(eta).Solve(problem, options).Trajectory.Samples.Select(p => p.U).ToArray();
+        var runs = Enumerable.Range(0, seeds).AsParallel().AsOrdered()
+            .Select(seed => new OnlineSgd(eta, seed: 1000 + seed).Solve(problem, options).Trajectory.Samples.Select(p => p.U).ToArray()).ToArray();
+        double worst = double.NegativeInfinity, worstError = 0, worstTolerance = 0;
+        for (int j = 0; j < times.Length; j++)
+        {
+            double mean = runs.Average(r => r[j]);
+            double se = Math.Sqrt(runs.Sum(r => (r[j] - mean) * (r[j] - mean)) / (seeds - 1) / seeds);
+            double error = Math.Abs(mean - gd[j]), tolerance = 4 * se + 15 * eta;
+            if (error / tolerance > worst) (worst, worstError, worstTolerance) = (error / tolerance, error, tolerance);
+        }
+        return new ValidationResult("online SGD (mean over seeds) vs population GD", worstError, worstTolerance,
+            $"power law a = 2, d = {d}, η = {eta}, t ≤ {horizon} (escape and transition), {seeds} seeds, 30 times; the time with the largest " +
+            $"error/tolerance is shown; tolerance 4 SE + 15η (first-order bias, measured ≈ 10η)");
     }
 
     /// <summary>Explicit Euler on the flow: the global error at a fixed time is O(η), so halving η halves it.</summary>
