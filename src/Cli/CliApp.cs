@@ -72,6 +72,14 @@ public static class CliApp
         command.SetAction(parse => Guarded(error, () =>
         {
             string path = parse.GetValue(problem)!, dir = parse.GetValue(outDir)!;
+            if (ManifoldRun(path) is { } settings)
+            {
+                var manifold = ProgressBars.Run(error, parse.GetValue(progress), ["solving"], report => ManifoldCommand.Guard(() => ManifoldCommand.Run(settings,
+                    report is null ? null : new SynchronousProgress<SimulationProgress>(p => report("solving", p.Fraction)), ct)));
+                ManifoldCommand.Write(dir, settings, manifold);
+                output.WriteLine(ManifoldCommand.Describe(settings, manifold, dir));
+                return ExitCodes.Ok;
+            }
             RunOutcome result;
             if (parse.GetValue(progress))
             {
@@ -90,6 +98,21 @@ public static class CliApp
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>The settings of a <c>"model": "manifold"</c> problem file, or null for a phase-retrieval problem.</summary>
+    private static ManifoldCommand.Settings? ManifoldRun(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new InputException($"cannot read problem file '{path}': {e.Message}");
+        }
+        return ManifoldProblemFile.IsManifold(text) ? ManifoldProblemFile.Parse(text, Path.GetFileName(path)) : null;
     }
 
     private static Command BuildHierarchy(TextWriter output, TextWriter error, CancellationToken ct)

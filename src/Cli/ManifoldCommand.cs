@@ -112,59 +112,76 @@ public static class ManifoldCommand
 
         public Settings Read(ParseResult parse, ManifoldMethod method, long? every, double? kappaOverride = null)
         {
-            double kappa = kappaOverride ?? parse.GetValue(_kappa);
-            long d = parse.GetValue(_d), steps = parse.GetValue(_steps);
-            double eta = parse.GetValue(_eta), init = parse.GetValue(_init);
             bool full = parse.GetValue(_full);
             int? m = parse.GetValue(_m), samples = parse.GetValue(_samples);
             if (!full && (m is not null || samples is not null || parse.GetValue(_resample)))
                 throw new InputException("--m, --samples and --resample need --full");
             if (!full && parse.GetValue(_polar) is not null) throw new InputException("--polar needs --full");
-            if (!(eta > 0) || !double.IsFinite(eta)) throw new InputException($"--eta must be finite and > 0, got {F(eta)}");
-            if (steps < 1 || steps > 1L << 40) throw new InputException($"--steps must be an integer in [1, 2^40], got {steps}");
-            if (every is { } e && (e < 1 || e > steps)) throw new InputException($"--every must be an integer in [1, --steps = {steps}], got {e}");
-            if (!(init > 0) || !double.IsFinite(init)) throw new InputException($"--init must be finite and > 0, got {F(init)}");
-            SpikedManifold parameters;
-            try
-            {
-                parameters = SpikedManifold.FromKappa(kappa, d) with
-                {
-                    Alpha = parse.GetValue(_alpha),
-                    LossScale = parse.GetValue(_lossScale),
-                    Rho = parse.GetValue(_rho),
-                };
-            }
-            catch (InvalidParameterException ex)
-            {
-                throw Rename(ex);
-            }
-            FullSettings? fullSettings = null;
-            if (full)
-            {
-                if (!method.IsDiscrete())
-                    throw new InputException($"--full runs gd and specgd (the flows run on the reduced model), got --method {method.ShortName()}");
-                if (d > Covariance.MaxDimension) throw new InputException($"--d must be at most {Covariance.MaxDimension} with --full, got {d}");
-                int width = m ?? (int)d;
-                if (width < d || width > Covariance.MaxDimension)
-                    throw new InputException($"--m must be in [d = {d}, {Covariance.MaxDimension}] (W_0 = ε Q_0 needs Q_0 Q_0ᵀ = I), got {width}");
-                if (samples is { } n && (n < 1 || (long)n * d > 1L << 27))
-                    throw new InputException($"--samples must be in [1, 2^27 / d = {(1L << 27) / d}], got {n}");
-                fullSettings = new FullSettings(width, samples, parse.GetValue(_resample), ParsePolar(parse.GetValue(_polar) ?? "svd"), parse.GetValue(_seed));
-            }
-            return new Settings(method, parameters, kappa, eta, steps, init, every, fullSettings);
+            var request = full ? new FullRequest(m, samples, parse.GetValue(_resample), parse.GetValue(_polar) ?? "svd", parse.GetValue(_seed)) : null;
+            return CreateSettings(method, kappaOverride ?? parse.GetValue(_kappa), parse.GetValue(_d), parse.GetValue(_eta), parse.GetValue(_steps),
+                parse.GetValue(_init), every, parse.GetValue(_alpha), parse.GetValue(_lossScale), parse.GetValue(_rho), request, OptionName);
         }
+
+        private static string OptionName(string parameter) => parameter switch
+        {
+            "lossScale" => "--loss-scale",
+            "method" => "--method",
+            _ => "--" + parameter,
+        };
+    }
+
+    /// <summary>Full-matrix settings as asked for, before validation.</summary>
+    /// <param name="Width">m, or null for m = d.</param>
+    /// <param name="Samples">n, or null for the population gradient.</param>
+    /// <param name="Resample">Fresh samples every step.</param>
+    /// <param name="Polar">svd, eigen, newton-schulz or muon.</param>
+    /// <param name="Seed">Seed of Q_0 and of the samples.</param>
+    public sealed record FullRequest(int? Width, int? Samples, bool Resample, string Polar, int Seed);
+
+    /// <summary>Validates one run's settings, whether they come from the command line or a problem file;
+    /// <paramref name="name"/> turns a parameter (eta, steps, init, every, d, m, samples, polar, kappa, alpha, lossScale, rho,
+    /// method, full) into the name the user wrote (<c>--eta</c>, <c>dynamics.eta</c>).</summary>
+    /// <exception cref="InputException">A value out of range, named.</exception>
+    public static Settings CreateSettings(ManifoldMethod method, double kappa, long d, double eta, long steps, double init, long? every,
+        double alpha, double lossScale, double rho, FullRequest? full, Func<string, string> name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (!(eta > 0) || !double.IsFinite(eta)) throw new InputException($"{name("eta")} must be finite and > 0, got {F(eta)}");
+        if (steps < 1 || steps > 1L << 40) throw new InputException($"{name("steps")} must be an integer in [1, 2^40], got {steps}");
+        if (every is { } e && (e < 1 || e > steps)) throw new InputException($"{name("every")} must be an integer in [1, {name("steps")} = {steps}], got {e}");
+        if (!(init > 0) || !double.IsFinite(init)) throw new InputException($"{name("init")} must be finite and > 0, got {F(init)}");
+        SpikedManifold parameters;
+        try
+        {
+            parameters = SpikedManifold.FromKappa(kappa, d) with { Alpha = alpha, LossScale = lossScale, Rho = rho };
+        }
+        catch (InvalidParameterException ex)
+        {
+            throw new InputException($"{name(ex.Parameter)} must be {ex.Rule}, got {ex.Actual}");
+        }
+        FullSettings? fullSettings = null;
+        if (full is { } request)
+        {
+            if (!method.IsDiscrete())
+                throw new InputException($"{name("full")} runs gd and specgd (the flows run on the reduced model), got {name("method")} {method.ShortName()}");
+            if (d > Covariance.MaxDimension) throw new InputException($"{name("d")} must be at most {Covariance.MaxDimension} with {name("full")}, got {d}");
+            int width = request.Width ?? (int)d;
+            if (width < d || width > Covariance.MaxDimension)
+                throw new InputException($"{name("m")} must be in [d = {d}, {Covariance.MaxDimension}] (W_0 = ε Q_0 needs Q_0 Q_0ᵀ = I), got {width}");
+            if (request.Samples is { } n && (n < 1 || (long)n * d > 1L << 27))
+                throw new InputException($"{name("samples")} must be in [1, 2^27 / d = {(1L << 27) / d}], got {n}");
+            fullSettings = new FullSettings(width, request.Samples, request.Resample, ParsePolar(request.Polar, name("polar")), request.Seed);
+        }
+        return new Settings(method, parameters, kappa, eta, steps, init, every, fullSettings);
     }
 
     /// <summary>A run that diverged or could not finish is an input error (message + exit code 2).</summary>
-    private static T Guard<T>(Func<T> run)
+    internal static T Guard<T>(Func<T> run)
     {
         try { return run(); }
         catch (ManifoldDivergedException e) { throw new InputException(e.Message); }
         catch (ManifoldSolverException e) { throw new InputException(e.Message); }
     }
-
-    private static InputException Rename(InvalidParameterException e) =>
-        new($"{e.Parameter switch { "lossScale" => "--loss-scale", "kappa" => "--kappa", var p => "--" + p }} must be {e.Rule}, got {e.Actual}");
 
     private static ManifoldMethod ParseMethod(string name)
     {
@@ -172,13 +189,13 @@ public static class ManifoldCommand
         catch (InvalidParameterException) { throw new InputException($"--method must be gd, specgd, gf or specgf, got \"{name}\""); }
     }
 
-    private static PolarMethod ParsePolar(string name) => name.ToLowerInvariant() switch
+    private static PolarMethod ParsePolar(string name, string option) => name.ToLowerInvariant() switch
     {
         "svd" => PolarMethod.Svd,
         "eigen" => PolarMethod.GramEigen,
         "newton-schulz" => PolarMethod.NewtonSchulz,
         "muon" => PolarMethod.MuonNewtonSchulz,
-        _ => throw new InputException($"--polar must be svd, eigen, newton-schulz or muon, got \"{name}\""),
+        _ => throw new InputException($"{option} must be svd, eigen, newton-schulz or muon, got \"{name}\""),
     };
 
     private static double[] ParseList(string text, string option)
@@ -287,14 +304,14 @@ public static class ManifoldCommand
         return summary;
     }
 
-    private static void Write(string dir, Settings s, ManifoldResult r) =>
+    internal static void Write(string dir, Settings s, ManifoldResult r) =>
         AtomicFile.WriteAll(dir,
         [
             ("trajectory.csv", w => r.Trajectory.WriteCsv(w)),
             ("summary.json", w => { w.Write(Summary(s, r).ToJsonString(JsonFiles.Options)); w.Write('\n'); }),
         ]);
 
-    private static string Describe(Settings s, ManifoldResult r, string dir)
+    internal static string Describe(Settings s, ManifoldResult r, string dir)
     {
         var inv = CultureInfo.InvariantCulture;
         var text = new StringBuilder();

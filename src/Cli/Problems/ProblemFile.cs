@@ -102,6 +102,8 @@ public sealed class ProblemFile
 
     private static ProblemFile Build(JsonObjectReader root)
     {
+        if (root.String("model", "phaseRetrieval") is not "phaseRetrieval" and var other)
+            throw JsonObjectReader.Error("model", "\"phaseRetrieval\" (the default) or \"manifold\"", $"\"{other}\"", mustBe: true);
         var spectrum = ReadSpectrum(root.RequireObject("spectrum"));
         var teacher = ReadTeacher(root.RequireObject("teacher"), spectrum);
         var init = ReadInit(root.RequireObject("init"), spectrum.Dimension);
