@@ -100,7 +100,8 @@ public static class RunCommand
     }
 
     /// <summary>Phase markers and slope fits (Core.PhaseAnalysis) from the recorded samples, beside the theory's exponents
-    /// for power laws: 1 − u ≍ t^{−1/a} in Phase IIb, MSE decrement ≍ τ^{1/a} in Phase III. Times are in the trajectory's
+    /// for power laws: 1 − u ≍ Λ^{−(a−1)/a} ≍ t^{−(a−1)/a} in Phase IIb (the count of unlearnt modes; the spec prints −1/a,
+    /// which the d = ∞ reduction contradicts for a ≠ 2, see docs/mathematics.md), MSE decrement ≍ τ^{1/a} in Phase III. Times are in the trajectory's
     /// unit; slopes against log steps equal slopes against log flow time.</summary>
     internal static JsonObject Analysis(Trajectory trajectory, double sStar, Spectrum spectrum)
     {
@@ -128,7 +129,7 @@ public static class RunCommand
             ["criticalCrossingTime"] = report.CriticalCrossingTime,
             ["T1Prime"] = report.TransitionEndTime,
             ["convergence"] = convergence,
-            ["oneMinusUSlope"] = Fit(report.OneMinusU, powerLaw ? -1 / spectrum.Exponent : null),
+            ["oneMinusUSlope"] = Fit(report.OneMinusU, powerLaw ? -(spectrum.Exponent - 1) / spectrum.Exponent : null),
             ["mseDecrementSlope"] = Fit(report.MseDecrement, powerLaw ? 1 / spectrum.Exponent : null),
         };
     }

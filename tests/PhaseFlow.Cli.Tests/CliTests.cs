@@ -44,7 +44,8 @@ public class CliTests
         Assert.Empty(Directory.GetFiles(outDir, "*.tmp"));
     }
 
-    /// <summary>summary.json carries PhaseAnalysis of the samples: markers, T_2(ε) and both slope fits beside 1/a.</summary>
+    /// <summary>summary.json carries PhaseAnalysis of the samples: markers, T_2(ε) and both slope fits beside −(a − 1)/a and 1/a
+    /// (both 1/2 at a = 2; a = 3 below tells them apart).</summary>
     [Fact]
     public void SummaryCarriesPhaseAnalysis()
     {
@@ -70,6 +71,11 @@ public class CliTests
             double slope = fit.GetProperty("slope").GetDouble();
             Assert.InRange(slope, fit.GetProperty("lower").GetDouble(), fit.GetProperty("upper").GetDouble());
         }
+        var cubic = CliRun.Of("run", dir.Write("p3.json", File.ReadAllText(problem).Replace("\"a\": 2", "\"a\": 3", StringComparison.Ordinal)), "--out", dir.Path);
+        Assert.True(cubic.ExitCode == 0, cubic.Error);
+        using var third = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "summary.json")));
+        Assert.Equal(-2.0 / 3, third.RootElement.GetProperty("analysis").GetProperty("oneMinusUSlope").GetProperty("predicted").GetDouble(), 1e-15);
+        Assert.Equal(1.0 / 3, third.RootElement.GetProperty("analysis").GetProperty("mseDecrementSlope").GetProperty("predicted").GetDouble(), 1e-15);
     }
 
     [Fact]

@@ -56,6 +56,7 @@ public static class ValidationSuite
         ValidationCheck.One("Duhamel reduction, verification mode: two-time kernel with Θ from direct GF reproduces u(t)", VolterraChecks.TwoTimeKernel),
         ValidationCheck.One("escape rate: isotropic ρ = 12λs*", VolterraChecks.IsotropicRate),
         ValidationCheck.One("linear Phase I vs direct GF: time to |u| = 0.02 s*", VolterraChecks.PhaseOne),
+        new("Phase IIb exponent at d = ∞", VolterraChecks.PhaseTwoExponent),
         ValidationCheck.One("Phase III: S_d regimes (dimension-free)", VolterraChecks.TailRegimes),
         ValidationCheck.One("Phase III: MSE(T_2 + τ)/MSE(T_2) of direct GF vs Ŝ_d(τ)", VolterraChecks.PhaseThreeDirect),
         ValidationCheck.One("manifold: full-matrix GD vs reduced map", ManifoldChecks.GradientDescentStepForStep),
