@@ -15,6 +15,7 @@ public static class ReproduceRunner
     [
         Fig2ThreePhases.Experiment,
         Fig3Escape.Experiment,
+        SpecGdStudy.Experiment,
     ];
 
     /// <summary>The experiments named by <paramref name="target"/> (an id or <c>all</c>).</summary>
