@@ -149,6 +149,9 @@ public static class ManifoldCommand
         if (!(eta > 0) || !double.IsFinite(eta)) throw new InputException($"{name("eta")} must be finite and > 0, got {F(eta)}");
         if (steps < 1 || steps > 1L << 40) throw new InputException($"{name("steps")} must be an integer in [1, 2^40], got {steps}");
         if (every is { } e && (e < 1 || e > steps)) throw new InputException($"{name("every")} must be an integer in [1, {name("steps")} = {steps}], got {e}");
+        // Every recorded sample is kept in memory: at most 10^7 of them.
+        if (every is { } k && steps / k > 10_000_000)
+            throw new InputException($"{name("every")} must be at least {name("steps")}/10^7 = {(steps + 9_999_999) / 10_000_000} (at most 10^7 recorded samples), got {k}");
         if (!(init > 0) || !double.IsFinite(init)) throw new InputException($"{name("init")} must be finite and > 0, got {F(init)}");
         SpikedManifold parameters;
         try
