@@ -14,6 +14,7 @@ public static class ReproduceRunner
     public static IReadOnlyList<Experiment> Experiments { get; } =
     [
         Fig3Escape.Experiment,
+        Fig4PhaseThree.Experiment,
     ];
 
     /// <summary>The experiments named by <paramref name="target"/> (an id or <c>all</c>).</summary>
