@@ -15,6 +15,7 @@ public static class ReproduceRunner
     [
         Fig3Escape.Experiment,
         Fig4PhaseThree.Experiment,
+        Fig6OneMinusU.Experiment,
     ];
 
     /// <summary>The experiments named by <paramref name="target"/> (an id or <c>all</c>).</summary>
