@@ -38,7 +38,7 @@ public class ReproducePhaseThreeTests
             foreach (double a in new[] { 1.5, 2, 4 })
             {
                 string at = $"a = {a.ToString(System.Globalization.CultureInfo.InvariantCulture)},";
-                // Per d (quick: 300 and 1000), the slopes against t and against Λ, read beside −1/a: finite d is not a test.
+                // Per d (quick: 200 and 600), the slopes against t and against Λ, read beside −1/a: finite d is not a test.
                 Assert.Equal(2, report.Comparisons.Count(c => c.Quantity == "Phase IIb slope of log(1 − u) vs log t" && c.Case.StartsWith(at, StringComparison.Ordinal) && c.Agrees is null));
                 Assert.Equal(2, report.Comparisons.Count(c => c.Quantity == "Phase IIb slope of log(1 − u) vs log Λ" && c.Case.StartsWith(at, StringComparison.Ordinal) && c.Agrees is null));
                 Assert.Contains(report.Comparisons, c => c.Quantity == "Phase IIb exponent of 1 − u vs Λ, d = ∞" && c.Case.StartsWith(at, StringComparison.Ordinal) && c.Agrees == true);

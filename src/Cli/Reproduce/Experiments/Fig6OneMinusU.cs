@@ -31,8 +31,8 @@ internal static class Fig6OneMinusU
 
     private static ExperimentReport Run(ReproduceSize size, IProgress<double>? progress, CancellationToken ct)
     {
-        int[] dims = size == ReproduceSize.Quick ? [300, 1000] : [500, 2000, 5000];
-        int samples = size == ReproduceSize.Paper ? 800 : 400;
+        int[] dims = size == ReproduceSize.Quick ? [200, 600] : [500, 2000, 5000];
+        int samples = size switch { ReproduceSize.Quick => 300, ReproduceSize.Default => 400, _ => 800 };
         int runs = Exponents.Length * dims.Length, done = 0;
         var comparisons = new List<ComparisonRow>();
         var rows = new List<double[]>();
@@ -146,7 +146,7 @@ internal static class Fig6OneMinusU
             "from t = 1e-3. Λ = Θ_max − Θ(t); x_Λ = (4Λ/H_{d,a})^{1/a} is the index up to which the spectrum has been learnt. Slopes are least squares " +
             $"with 95 % intervals. Beside the draws: the same d with expected weights (SpectralNodes.PowerLaw, {Nodes} nodes, no draw) and d = ∞ " +
             $"(u(0) = {Fmt.G(InfiniteOverlap)}, t ≤ {Fmt.G(InfiniteHorizon)}). " +
-            (size == ReproduceSize.Quick ? "Quick size: d ∈ {300, 1000}." : "Default and paper sizes use the paper's a and d (paper: 800 samples per run)."),
+            (size == ReproduceSize.Quick ? "Quick size: d ∈ {200, 600}, 300 samples per run." : "Default and paper sizes use the paper's a and d (paper: 800 samples per run)."),
             [
                 new DataTable("fig6", ["a", "d", "t", "s", "u", "theta", "lambda"], rows),
                 new DataTable("fig6-t2", ["a", "d", "epsilon", "t2"], t2Rows),
