@@ -132,11 +132,12 @@ internal static class Fig4PhaseThree
         rows.AddRange(after.Trajectory.Samples.Select(p => (double[])[t2 + p.T * Eta, p.S, p.U, p.Mse]));
         double[] tAll = rows.Select(r => r[0]).ToArray();
         double[] tAfter = phase3.Select(q => t2 + q.Tau).ToArray();
+        // The uniform benchmark first, so that the measurement and its prediction (dashed, same colour) are drawn over it.
         var mseCurves = new List<Series>
         {
+            new("MSE(T_2)·S_d(t − T_2), uniform weights", tAfter, phase3.Select(q => mse2 * q.Uniform).ToArray()),
             new("population GD", tAll, rows.Select(r => r[3]).ToArray()),
             new("MSE(T_2)·Ŝ_d(t − T_2)", tAfter, phase3.Select(q => mse2 * q.Predicted).ToArray(), Dashed: true),
-            new("MSE(T_2)·S_d(t − T_2), uniform weights", tAfter, phase3.Select(q => mse2 * q.Uniform).ToArray()),
         };
         var deviationCurves = new List<Series>
         {
