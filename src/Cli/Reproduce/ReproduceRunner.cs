@@ -15,6 +15,8 @@ public static class ReproduceRunner
     [
         Fig2ThreePhases.Experiment,
         Fig3Escape.Experiment,
+        Fig4PhaseThree.Experiment,
+        Fig6OneMinusU.Experiment,
         SpecGdStudy.Experiment,
     ];
 
