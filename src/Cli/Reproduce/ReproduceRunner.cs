@@ -13,6 +13,7 @@ public static class ReproduceRunner
     /// <summary>Every experiment, in report order.</summary>
     public static IReadOnlyList<Experiment> Experiments { get; } =
     [
+        Fig1SgdMse.Experiment,
         Fig3Escape.Experiment,
     ];
 
