@@ -15,6 +15,7 @@ public static class ReproduceRunner
     [
         Fig1SgdMse.Experiment,
         Fig3Escape.Experiment,
+        Fig5SgdOrderParameters.Experiment,
     ];
 
     /// <summary>The experiments named by <paramref name="target"/> (an id or <c>all</c>).</summary>
