@@ -44,7 +44,7 @@ internal static class Fig5SgdOrderParameters
         var rows = new List<double[]>();
         var figures = new List<FigureSpec>();
         var mseCurves = new List<(double A, Trajectory Sgd, Trajectory Population)>();
-        double firstEscape = double.PositiveInfinity;
+        double mseFrom = double.PositiveInfinity;
         var comparisons = new List<ComparisonRow>();
         for (int k = 0; k < Exponents.Length; k++)
         {
@@ -109,7 +109,7 @@ internal static class Fig5SgdOrderParameters
             // Figure: |u| and s of seed 0 and the population, with seed 0's phase times, from a thirtieth of the population's T_1
             // (Phase I's exponential growth, not decades of plateau).
             double from = (popReport.EscapeTime ?? 1) * Eta / 30;
-            firstEscape = Math.Min(firstEscape, from);
+            mseFrom = Math.Min(mseFrom, from);
             var (t, ms) = From(main.Trajectory, from);
             var (tp, ps) = From(pop.Trajectory, from);
             var markers = new List<Marker>();
@@ -128,8 +128,8 @@ internal static class Fig5SgdOrderParameters
         }
         var mseSeries = mseCurves.SelectMany(m =>
         {
-            var (t, ms) = From(m.Sgd, firstEscape);
-            var (tp, ps) = From(m.Population, firstEscape);
+            var (t, ms) = From(m.Sgd, mseFrom);
+            var (tp, ps) = From(m.Population, mseFrom);
             return new[]
             {
                 new Series($"a = {Fmt.G(m.A)}", t, ms.Select(p => p.Mse).ToArray()),
