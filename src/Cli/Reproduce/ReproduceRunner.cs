@@ -13,9 +13,11 @@ public static class ReproduceRunner
     /// <summary>Every experiment, in report order.</summary>
     public static IReadOnlyList<Experiment> Experiments { get; } =
     [
+        Fig1SgdMse.Experiment,
         Fig2ThreePhases.Experiment,
         Fig3Escape.Experiment,
         Fig4PhaseThree.Experiment,
+        Fig5SgdOrderParameters.Experiment,
         Fig6OneMinusU.Experiment,
         SpecGdStudy.Experiment,
     ];
