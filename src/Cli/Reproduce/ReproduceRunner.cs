@@ -83,6 +83,9 @@ public static class ReproduceRunner
         int agreeing = reports.Sum(r => r.Comparisons.Count(c => c.Agrees == true)), tested = reports.Sum(r => r.Comparisons.Count(c => c.Agrees is not null));
         sb.AppendLine($"Size `{size.ToString().ToLowerInvariant()}`; {agreeing} of {tested} tested predictions agree. " +
                       "Each experiment's data are CSV files beside its figures (SVG and PNG).").AppendLine();
+        var disagreements = reports.SelectMany(r => r.Comparisons.Where(c => c.Agrees == false).Select(c => $"{r.Id}: {c.Quantity} ({c.Case})")).ToArray();
+        if (disagreements.Length > 0)
+            sb.AppendLine($"Disagreements (read the row's note): {string.Join("; ", disagreements)}.").AppendLine();
         foreach (var report in reports)
         {
             string folder = string.IsNullOrEmpty(dataFolder) ? report.Id : $"{dataFolder.TrimEnd('/')}/{report.Id}";

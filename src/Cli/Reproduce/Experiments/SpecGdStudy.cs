@@ -76,7 +76,8 @@ internal static class SpecGdStudy
         var trajectoryRows = new List<double[]>();
         void Keep(ManifoldResult r, double kappa, double eta, Func<ManifoldSample, bool>? where = null)
         {
-            foreach (var s in r.Trajectory.Samples.Where(s => where?.Invoke(s) ?? true))
+            // The CSV keeps every step up to 100, then about 50 per decade (the figures use the full runs).
+            foreach (var s in r.Trajectory.Samples.Where(s => (where?.Invoke(s) ?? true) && (s.Index <= 100 || s.Index % Math.Max(1, s.Index / 50) == 0)))
                 trajectoryRows.Add([Code(r.Method), kappa, eta, s.Index, s.Time, s.Coordinates[0], s.Coordinates[1], s.Coordinates[2], s.Loss]);
         }
 
