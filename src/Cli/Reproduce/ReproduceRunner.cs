@@ -78,8 +78,8 @@ public static class ReproduceRunner
     public static string Markdown(IReadOnlyList<ExperimentReport> reports, ReproduceSize size, string? header = null, string dataFolder = "")
     {
         var sb = new StringBuilder();
-        sb.AppendLine("# PhaseFlow: the papers' experiments, measured beside the theory").AppendLine();
         if (header is not null) sb.AppendLine(header).AppendLine();
+        sb.AppendLine("# PhaseFlow: the papers' experiments, measured beside the theory").AppendLine();
         int agreeing = reports.Sum(r => r.Comparisons.Count(c => c.Agrees == true)), tested = reports.Sum(r => r.Comparisons.Count(c => c.Agrees is not null));
         sb.AppendLine($"Size `{size.ToString().ToLowerInvariant()}`; {agreeing} of {tested} tested predictions agree. " +
                       "Each experiment's data are CSV files beside its figures (SVG and PNG).").AppendLine();
