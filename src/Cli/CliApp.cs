@@ -80,19 +80,8 @@ public static class CliApp
                 output.WriteLine(ManifoldCommand.Describe(settings, manifold, dir));
                 return ExitCodes.Ok;
             }
-            RunOutcome result;
-            if (parse.GetValue(progress))
-            {
-                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });
-                result = null!;
-                console.Progress().Start(ctx =>
-                {
-                    var task = ctx.AddTask("solving", maxValue: 1);
-                    result = RunCommand.Execute(path, dir, new SynchronousProgress<SimulationProgress>(p => task.Value = p.Fraction), ct);
-                    task.Value = 1;
-                });
-            }
-            else result = RunCommand.Execute(path, dir, null, ct);
+            var result = ProgressBars.Run(error, parse.GetValue(progress), ["solving"], report => RunCommand.Execute(path, dir,
+                report is null ? null : new SynchronousProgress<SimulationProgress>(p => report("solving", p.Fraction)), ct));
             output.WriteLine($"{result.Statistics.Method}: {result.Trajectory.Samples.Count} samples, {result.Statistics.Steps} steps, " +
                              $"{result.WallTime.TotalSeconds:F3} s; wrote {Path.Combine(dir, "trajectory.csv")} and {Path.Combine(dir, "summary.json")}");
             return ExitCodes.Ok;

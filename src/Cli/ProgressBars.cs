@@ -14,7 +14,8 @@ internal static class ProgressBars
     public static T Run<T>(TextWriter error, bool show, IReadOnlyList<string> tasks, Func<Action<string, double>?, T> work)
     {
         if (!show) return work(null);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });
+        // Asked-for bars are drawn even when standard error is not a terminal (Spectre would otherwise print nothing).
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error), Interactive = InteractionSupport.Yes });
         T result = default!;
         console.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())

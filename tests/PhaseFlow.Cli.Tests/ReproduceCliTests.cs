@@ -61,6 +61,19 @@ public class ReproduceCliTests
         Assert.Contains(reports[0].Comparisons, c => c.Quantity.StartsWith("T_1", StringComparison.Ordinal) && c.Agrees == true);
     }
 
+    /// <summary>The Spectre.Console bars also draw on a redirected writer (CI logs) without breaking the run or its output.</summary>
+    [Fact]
+    public void ProgressBarsDrawOnStandardError()
+    {
+        using var dir = new TempDir();
+        var run = CliRun.Of("reproduce", "fig3", "--size", "quick", "--out", dir.Path, "--progress", "true");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("fig3", run.Error);
+        Assert.Contains("100%", run.Error);
+        Assert.DoesNotContain("100%", run.Output);
+        Assert.True(File.Exists(Path.Combine(dir.Path, "report.md")));
+    }
+
     /// <summary>A seed fixes every draw: two runs give the same tables.</summary>
     [Fact]
     public void ExperimentsAreDeterministic()
