@@ -230,7 +230,8 @@ public static class HierarchySolver
         // hierarchy that leaves that range by a factor 1000 has blown up, and the run stops there instead of grinding on.
         double bound = 1e3 * Math.Max(1, Math.Max(y0.Max(Math.Abs), Enumerable.Range(0, order + 2).Max(k => constants.SStarMoment(k) / Math.Pow(rho, k))));
         double? blowUp = null;
-        long lastReport = Stopwatch.GetTimestamp(), accepted = 0;
+        var throttle = new ThrottledProgress(progress);
+        long accepted = 0;
         bool AfterStep(IDenseStep step)
         {
             foreach (double v in step.YEnd)
@@ -241,11 +242,7 @@ public static class HierarchySolver
                 }
             maxS = Math.Max(maxS, S1(step.YEnd));
             accepted++;
-            if (progress is not null && Stopwatch.GetElapsedTime(lastReport).TotalSeconds >= 0.1)
-            {
-                lastReport = Stopwatch.GetTimestamp();
-                progress.Report(new SimulationProgress(step.TEnd, problem.Horizon, accepted));
-            }
+            throttle.Report(step.TEnd, problem.Horizon, accepted);
             return true;
         }
         var odeOptions = new OdeOptions

@@ -162,7 +162,8 @@ public static class SpectralNodeReduction
         if (escape is null) events.Add(new OdeEvent("escape", (_, y) => Math.Abs(system.Moments(y).U) - escapeLevel, EventDirection.Rising));
         if (crossing is null) events.Add(new OdeEvent("critical crossing", (_, y) => system.Moments(y).S - crossingLevel, EventDirection.Rising));
         if (transitionEnd is null) events.Add(new OdeEvent("transition end", (_, y) => system.Moments(y).S - transitionLevel, EventDirection.Rising));
-        long lastReport = Stopwatch.GetTimestamp(), accepted = 0;
+        var throttle = new ThrottledProgress(progress);
+        long accepted = 0;
         bool AfterStep(IDenseStep step)
         {
             accepted++;
@@ -173,11 +174,7 @@ public static class SpectralNodeReduction
                 maxThetaTime = step.TEnd;
             }
             maxS = Math.Max(maxS, system.Moments(y).S);
-            if (progress is not null && Stopwatch.GetElapsedTime(lastReport).TotalSeconds >= 0.1)
-            {
-                lastReport = Stopwatch.GetTimestamp();
-                progress.Report(new SimulationProgress(step.TEnd, horizon, accepted));
-            }
+            throttle.Report(step.TEnd, horizon, accepted);
             return true;
         }
         var odeOptions = new OdeOptions
