@@ -103,9 +103,10 @@ public static class RunCommand
     /// for power laws: 1 − u ≍ Λ^{−(a−1)/a} ≍ t^{−(a−1)/a} in Phase IIb (the count of unlearnt modes; the spec prints −1/a,
     /// which the d = ∞ reduction contradicts for a ≠ 2, see docs/mathematics.md), MSE decrement ≍ τ^{1/a} in Phase III. Times are in the trajectory's
     /// unit; slopes against log steps equal slopes against log flow time.</summary>
-    internal static JsonObject Analysis(Trajectory trajectory, double sStar, Spectrum spectrum)
+    /// <remarks>For SGD (<paramref name="noisy"/>) the markers are last crossings: the noise touches thresholds early.</remarks>
+    internal static JsonObject Analysis(Trajectory trajectory, double sStar, Spectrum spectrum, bool noisy)
     {
-        var options = new PhaseAnalysisOptions();
+        var options = new PhaseAnalysisOptions { Crossing = noisy ? CrossingRule.Last : CrossingRule.First };
         var report = PhaseAnalysis.Analyze(trajectory, sStar, options);
         bool powerLaw = spectrum.Kind == SpectrumKind.PowerLaw;
         JsonObject? Fit(SlopeFit? f, double? predicted) => f is null ? null : new JsonObject
@@ -125,6 +126,7 @@ public static class RunCommand
         return new JsonObject
         {
             ["confidence"] = options.Confidence,
+            ["crossing"] = noisy ? "last" : "first",
             ["T1"] = report.EscapeTime,
             ["criticalCrossingTime"] = report.CriticalCrossingTime,
             ["T1Prime"] = report.TransitionEndTime,
@@ -181,7 +183,7 @@ public static class RunCommand
                 ["jacobianEvaluations"] = result.Statistics.JacobianEvaluations,
                 ["linearSolves"] = result.Statistics.LinearSolves,
             },
-            ["analysis"] = Analysis(result.Trajectory, model.SStar, problem.Spectrum),
+            ["analysis"] = Analysis(result.Trajectory, model.SStar, problem.Spectrum, noisy: problem.DynamicsKind == "sgd"),
             ["samples"] = result.Trajectory.Samples.Count,
             ["wallTimeSeconds"] = Math.Round(result.WallTime.TotalSeconds, 6),
         };

@@ -17,6 +17,22 @@ public sealed record PhaseAnalysisOptions
 
     /// <summary>Confidence level of the slope intervals, in (0, 1). Default 0.95.</summary>
     public double Confidence { get; init; } = 0.95;
+
+    /// <summary>Which crossing of a threshold marks a phase: the first (default; right for deterministic runs) or the last
+    /// (the time after which the condition holds at every later sample; use it for SGD, whose noise crosses thresholds
+    /// early and back).</summary>
+    public CrossingRule Crossing { get; init; } = CrossingRule.First;
+}
+
+/// <summary>Which crossing of a threshold <see cref="PhaseAnalysis"/> reports.</summary>
+public enum CrossingRule
+{
+    /// <summary>The first sample at which the condition holds (interpolated from the one before).</summary>
+    First,
+
+    /// <summary>The start of the final stretch over which the condition holds at every sample (interpolated from the last
+    /// sample where it fails); null if it fails at the last sample.</summary>
+    Last,
 }
 
 /// <summary>A least-squares line y = Slope·x + Intercept with a confidence interval for the slope (Student t, n − 2
@@ -68,10 +84,13 @@ public static class PhaseAnalysis
         foreach (double e in options.Accuracies)
             if (!(e > 0 && e < 1)) throw new InvalidParameterException("accuracies", "each in (0, 1)", InvalidParameterException.Format(e));
         var samples = trajectory.Samples;
-        double? escape = FirstCrossing(samples, p => Math.Abs(p.U) / sStar - options.EscapeThreshold);
-        double? crossing = FirstCrossing(samples, p => p.S / sStar - 1.0 / 3);
-        double? transition = FirstCrossing(samples, p => p.S / sStar - (1.0 / 3 + options.TransitionMargin));
-        var convergence = options.Accuracies.Select(e => (e, FirstCrossing(samples, p => e - (1 - Math.Abs(p.U) / sStar)))).ToArray();
+        if (!Enum.IsDefined(options.Crossing))
+            throw new InvalidParameterException("crossing", "First or Last", options.Crossing.ToString());
+        double? Mark(Func<TrajectorySample, double> g) => options.Crossing == CrossingRule.First ? FirstCrossing(samples, g) : LastCrossing(samples, g);
+        double? escape = Mark(p => Math.Abs(p.U) / sStar - options.EscapeThreshold);
+        double? crossing = Mark(p => p.S / sStar - 1.0 / 3);
+        double? transition = Mark(p => p.S / sStar - (1.0 / 3 + options.TransitionMargin));
+        var convergence = options.Accuracies.Select(e => (e, Mark(p => e - (1 - Math.Abs(p.U) / sStar)))).ToArray();
         double? last = convergence.Length == 0 ? null : convergence.MinBy(c => c.e).Item2;
 
         SlopeFit? oneMinusU = null, decrement = null;
@@ -122,6 +141,24 @@ public static class PhaseAnalysis
         double se = Math.Sqrt(rss / (n - 2) / sxx);
         double q = StudentT.InvCDF(0, 1, n - 2, 0.5 + confidence / 2);
         return new SlopeFit(slope, intercept, se, slope - q * se, slope + q * se, n, from, to);
+    }
+
+    /// <summary>Start of the final stretch with g ≥ 0 at every sample, interpolated between the last sample with g &lt; 0 and the
+    /// next; null if g &lt; 0 at the last sample.</summary>
+    private static double? LastCrossing(IReadOnlyList<TrajectorySample> samples, Func<TrajectorySample, double> g)
+    {
+        int last = -1;
+        for (int i = samples.Count - 1; i >= 0; i--)
+            if (!(g(samples[i]) >= 0))
+            {
+                last = i;
+                break;
+            }
+        if (last == samples.Count - 1 || samples.Count == 0) return null;
+        if (last < 0) return samples[0].T;
+        double gp = g(samples[last]), gi = g(samples[last + 1]);
+        double theta = double.IsFinite(gp) && gi > gp ? -gp / (gi - gp) : 1;
+        return samples[last].T + theta * (samples[last + 1].T - samples[last].T);
     }
 
     /// <summary>First time g ≥ 0, linearly interpolated between the bracketing samples; 0 if it holds at the first sample.</summary>

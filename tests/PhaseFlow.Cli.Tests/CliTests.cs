@@ -71,6 +71,16 @@ public class CliTests
             double slope = fit.GetProperty("slope").GetDouble();
             Assert.InRange(slope, fit.GetProperty("lower").GetDouble(), fit.GetProperty("upper").GetDouble());
         }
+        Assert.Equal("first", analysis.GetProperty("crossing").GetString());
+        // Online SGD: markers are last crossings (noise touches thresholds early).
+        string sgd = dir.Write("sgd.json", """
+        {"spectrum": {"kind": "powerlaw", "a": 2, "d": 50}, "teacher": {"kind": "gaussian", "seed": 1},
+         "init": {"kind": "sphere", "seed": 2}, "dynamics": {"kind": "sgd", "eta": 0.005}, "horizon": 4000, "output": {"logSpaced": 50, "from": 1}}
+        """);
+        var noisy = CliRun.Of("run", sgd, "--out", Path.Combine(dir.Path, "sgd"));
+        Assert.True(noisy.ExitCode == 0, noisy.Error);
+        using (var sgdSummary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "sgd", "summary.json"))))
+            Assert.Equal("last", sgdSummary.RootElement.GetProperty("analysis").GetProperty("crossing").GetString());
         var cubic = CliRun.Of("run", dir.Write("p3.json", File.ReadAllText(problem).Replace("\"a\": 2", "\"a\": 3", StringComparison.Ordinal)), "--out", dir.Path);
         Assert.True(cubic.ExitCode == 0, cubic.Error);
         using var third = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "summary.json")));

@@ -27,6 +27,26 @@ public class PhaseAnalysisTests
         Assert.Equal(0.5, report.MseDecrement!.Slope, 1e-10);
     }
 
+    /// <summary>A noisy run touches the threshold early and falls back: the first crossing is the touch, the last one the
+    /// start of the stretch that stays.</summary>
+    [Fact]
+    public void LastCrossingIgnoresAnEarlyExcursion()
+    {
+        var times = Enumerable.Range(0, 101).Select(i => i / 10.0).ToArray();
+        // |u| rises linearly to 0.95 at t = 10 (0.9 at t = 9.47, 0.5 at 5.26), with an excursion to 0.92 at t = 1 only.
+        var trajectory = Synthetic(times, t => (0.5, t == 1 ? 0.92 : 0.095 * t, 1));
+        var first = PhaseAnalysis.Analyze(trajectory, 1, new PhaseAnalysisOptions { Accuracies = [0.1] });
+        var last = PhaseAnalysis.Analyze(trajectory, 1, new PhaseAnalysisOptions { Accuracies = [0.1], Crossing = CrossingRule.Last });
+        // Interpolated between the bracketing samples (0.1 apart).
+        Assert.InRange(first.ConvergenceTimes[0].Time!.Value, 0.9, 1.0);
+        Assert.InRange(last.ConvergenceTimes[0].Time!.Value, 9.4, 9.5);
+        Assert.InRange(last.EscapeTime!.Value, 5.2, 5.3);
+        // Not settled at the end: 1 − |u| ≤ 0.01 fails at the last sample.
+        Assert.Null(PhaseAnalysis.Analyze(trajectory, 1, new PhaseAnalysisOptions { Accuracies = [0.01], Crossing = CrossingRule.Last })
+            .ConvergenceTimes[0].Time);
+        Assert.Throws<InvalidParameterException>(() => PhaseAnalysis.Analyze(trajectory, 1, new PhaseAnalysisOptions { Crossing = (CrossingRule)7 }));
+    }
+
     [Fact]
     public void NoisyLineIsInsideItsConfidenceIntervalAtTheStatedRate()
     {
