@@ -89,6 +89,7 @@ internal static class SpecGdStudy
         foreach (var row in grid) Keep(row.Result, row.Kappa, row.Method == ManifoldMethod.GradientDescent ? GdEta : SpecEta);
         comparisons.Add(ReferenceRatio(gdAt[Kappa]));
         comparisons.Add(SpectralStageOne(specAt));
+        comparisons.Add(SpectralSwitchStep(specAt));
         comparisons.Add(SpectralIndependentOfKappa(specAt[1], specAt[Kappa]));
         figures.Add(RatioFigure(gdAt, specAt));
 
@@ -199,6 +200,33 @@ internal static class SpecGdStudy
             worst <= tolerance && after <= 1,
             $"Stage I = the steps before the first switch of any group ({string.Join(", ", lengths)}); a and b take the same floating-point " +
             $"operations, so agrees if ≤ k·u = {Fmt.G(tolerance, 2)} (k steps of unit roundoff u) and b/a ≤ 1 after it");
+    }
+
+    /// <summary>The length of SpecGD's Stage I, derived: every coordinate is x_k = ε + kη, so a group i switches at the first
+    /// k with T + 2μ_i ≥ 0, T = σ_θ(αx² − ρ) + σ_vαx² + (d − 2)σ_⊥αx²: the spike at x² = σ_θρ/(α(σ_θ + 3σ_v + (d − 2)σ_⊥)),
+    /// the bulk at x² = σ_θρ/(α(σ_θ + σ_v + dσ_⊥)), whichever is smaller; the step is ⌈(x − ε)/η⌉.</summary>
+    private static ComparisonRow SpectralSwitchStep(IReadOnlyDictionary<double, ManifoldResult> spec)
+    {
+        var measured = new List<string>();
+        var predicted = new List<string>();
+        bool agrees = true;
+        foreach (var (kappa, r) in spec.OrderBy(p => p.Key))
+        {
+            var p = Parameters(kappa);
+            double d = p.Dimension, spike = p.SigmaSignal + 3 * p.SigmaSpike + (d - 2) * p.SigmaBulk, bulk = p.SigmaSignal + p.SigmaSpike + d * p.SigmaBulk;
+            double x = Math.Sqrt(p.SigmaSignal * p.Rho / (p.Alpha * Math.Max(spike, bulk)));
+            double steps = (x - Init) / SpecEta;
+            long expected = (long)Math.Ceiling(steps);
+            long? step = r.Stages.Switching?.Step;
+            measured.Add($"κ = {Fmt.G(kappa)}: {step?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}");
+            predicted.Add($"{expected} ({(spike >= bulk ? "spike" : "bulk")})");
+            // ε + kη carries k roundings: only a switch within 1e-9 of a grid point could move by one step.
+            bool nearGrid = Math.Abs(steps - Math.Round(steps)) < 1e-9;
+            agrees &= step is { } k && (k == expected || (nearGrid && Math.Abs(k - expected) <= 1));
+        }
+        return new ComparisonRow("SpecGD Stage I length: step of the first switch", $"κ ∈ {List(spec.Keys.Order())}, d = {D}, η = {Fmt.G(SpecEta)}, ε = {Fmt.G(Init)}",
+            string.Join("; ", measured), string.Join("; ", predicted) + " = ⌈(x − ε)/η⌉, x² = σ_θρ/(α(σ_θ + 3σ_v + (d − 2)σ_⊥)) (spike) or σ_θρ/(α(σ_θ + σ_v + dσ_⊥)) (bulk)",
+            agrees, "derived from T + 2μ_i = 0 on the uniform Stage I ray x_k = ε + kη (the spike switches first when 2σ_v > 2σ_⊥); agrees if the steps are equal");
     }
 
     /// <summary>κ = 1 against κ = 10: Stage I identical (every sign is −1); the signal identical until either run's signal switches.</summary>
