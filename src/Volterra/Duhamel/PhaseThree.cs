@@ -180,11 +180,19 @@ public sealed class PowerLawTail
         return Math.Pow(16 * tau / Normalization, 1 / Exponent);
     }
 
+    /// <summary>The inverse of <see cref="LearntIndex"/>: τ = H_{d,a} x^a/16, the time at which x_d = <paramref name="index"/>.</summary>
+    public double TimeOfIndex(double index)
+    {
+        if (!(index >= 0) || !double.IsFinite(index))
+            throw new InvalidParameterException(nameof(index), "finite and ≥ 0", index.ToString("R", CultureInfo.InvariantCulture));
+        return Normalization * Math.Pow(index, Exponent) / 16;
+    }
+
     /// <summary>τ where x_d = 1 (end of the early regime): H_{d,a}/16.</summary>
-    public double EarlyEnd => Normalization / 16;
+    public double EarlyEnd => TimeOfIndex(1);
 
     /// <summary>τ where x_d = d (start of the late regime): H_{d,a} d^a/16.</summary>
-    public double LateStart => Normalization * Math.Pow(Dimension, Exponent) / 16;
+    public double LateStart => TimeOfIndex(Dimension);
 
     /// <summary>The regime of τ: early for x_d &lt; 1, late for x_d &gt; d, mesoscopic between.</summary>
     public TailRegime Regime(double tau)

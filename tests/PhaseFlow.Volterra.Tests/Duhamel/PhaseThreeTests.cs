@@ -91,6 +91,7 @@ public class PhaseThreeTests(ITestOutputHelper output)
         Assert.Equal(TailRegime.Late, tail.Regime(tail.LateStart * 1.1));
         Assert.Equal(1, tail.LearntIndex(tail.EarlyEnd), 1e-12);
         Assert.Equal(1e4, tail.LearntIndex(tail.LateStart), 1e-8);
+        Assert.Equal(37.5, tail.LearntIndex(tail.TimeOfIndex(37.5)), 1e-10);
     }
 
     /// <summary>A power-law run is followed to u = 1 − ε (T_2), restarted from w(T_2) and compared with MSE(T_2)·Ŝ_d(τ) up to

@@ -207,7 +207,7 @@ internal static class Fig1SgdMse
         var samples = trajectory.Samples;
         var reference = samples.FirstOrDefault(p => p.T * Eta >= t2);
         if (reference is null) return null;
-        double earliest = new PowerLawTail(a, d).EarlyEnd * Math.Pow(2, a);
+        double earliest = new PowerLawTail(a, d).TimeOfIndex(2);
         var window = samples.Where(p => p.T > reference.T).Select(p => (Tau: (p.T - reference.T) * Eta, D: 1 - p.Mse / reference.Mse))
             .Where(q => q.Tau >= earliest && q.D >= MinDecrement && q.D <= 0.5).ToArray();
         return window.Length < 5 ? null

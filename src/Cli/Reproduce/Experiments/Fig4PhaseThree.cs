@@ -71,7 +71,7 @@ internal static class Fig4PhaseThree
         // 2. Mesoscopic exponent of the MSE decrement, on the window where the mesoscopic form is good to MesoscopicError.
         var tail = new PowerLawTail(A, d);
         var window = MesoscopicWindow(A, d) ?? throw new InvalidOperationException($"fig4: no mesoscopic window at d = {d}");
-        double tauLo = TauOf(tail, window.Lo), tauHi = TauOf(tail, window.Hi);
+        double tauLo = tail.TimeOfIndex(window.Lo), tauHi = tail.TimeOfIndex(window.Hi);
         var fitted = phase3.Where(q => q.Tau >= tauLo && q.Tau <= tauHi && q.Ratio < 1).ToArray();
         string windowText = $"τ ∈ [{Fmt.G(tauLo, 3)}, {Fmt.G(tauHi, 3)}] (x_d ∈ [{Fmt.G(window.Lo, 3)}, {Fmt.G(window.Hi, 3)}], where the mesoscopic form's " +
                             $"error bound (1 + x_d^a d^{{1−a}}/(a − 1))/(Γ(1 − 1/a)x_d) ≤ {MesoscopicError})";
@@ -189,7 +189,7 @@ internal static class Fig4PhaseThree
         double a = tail.Exponent, d = tail.Dimension, h = tail.Normalization;
         string dText = DimensionText(d);
         // Early, x_d = 0.1: 0 ≤ S_d − (1 − 16τ/d) ≤ 128τ²Σλ²/d, i.e. d(1 − S_d)/(16τ) ∈ [1 − 8τΣλ², 1].
-        double tau = TauOf(tail, 0.1);
+        double tau = tail.TimeOfIndex(0.1);
         double sumSquares = new PowerLawTail(2 * a, d).Normalization / (h * h);
         double ratio = tail.Decrement(tau) / (16 * tau), lower = 1 - 8 * tau * sumSquares;
         yield return new ComparisonRow("S_d early regime: d(1 − S_d)/(16τ)", $"a = {Fmt.G(a)}, {dText}, τ = {Fmt.G(tau, 3)} (x_d = 0.1)", Fmt.G(ratio, 8),
@@ -197,7 +197,7 @@ internal static class Fig4PhaseThree
             $"agrees if in [1 − 8τΣλ_i², 1] = [{Fmt.G(lower, 8)}, 1] (Taylor remainder of e^{{−16λ_iτ}}; 1e-12 for rounding)");
         // Mesoscopic, x_d = √d: 0 ≤ Γ(1 − 1/a)x_d − d(1 − S_d) ≤ 1 + x_d^a d^{1−a}/(a − 1).
         double x = Math.Sqrt(d);
-        tau = TauOf(tail, x);
+        tau = tail.TimeOfIndex(x);
         double gamma = MathNet.Numerics.SpecialFunctions.Gamma(1 - 1 / a);
         ratio = tail.Decrement(tau) / (gamma * x);
         double error = RelativeErrorBound(a, d, x);
@@ -225,8 +225,8 @@ internal static class Fig4PhaseThree
             return new ComparisonRow("1 − S_d exponent (mesoscopic window)", $"a = {Fmt.G(a)}, {dText}", "no window", $"1/a = {Fmt.G(1 / a)}", null,
                 $"the mesoscopic error bound exceeds {MesoscopicError} everywhere: d is too small for a mesoscopic regime");
         double[] xs = LogSpace(w.Lo, w.Hi, 60);
-        double[] logTau = xs.Select(x => Math.Log(TauOf(tail, x))).ToArray();
-        var fit = PhaseAnalysis.Fit(logTau, xs.Select(x => Math.Log(tail.Decrement(TauOf(tail, x)))).ToArray(), TauOf(tail, w.Lo), TauOf(tail, w.Hi));
+        double[] logTau = xs.Select(x => Math.Log(tail.TimeOfIndex(x))).ToArray();
+        var fit = PhaseAnalysis.Fit(logTau, xs.Select(x => Math.Log(tail.Decrement(tail.TimeOfIndex(x)))).ToArray(), tail.TimeOfIndex(w.Lo), tail.TimeOfIndex(w.Hi));
         // log d(1 − S_d) = log(Γx_d) + ρ with ρ ∈ [log(1 − r(x_d)), 0]: a residual of range ≤ ω moves a least-squares slope by at
         // most (ω/2)·Σ|X − X̄|/Σ(X − X̄)².
         double omega = xs.Max(x => -Math.Log(1 - RelativeErrorBound(a, d, x)));
@@ -267,9 +267,6 @@ internal static class Fig4PhaseThree
         }
         return (Math.Exp(Crossing(best, 0)), Math.Exp(Crossing(best, Math.Log(d))));
     }
-
-    /// <summary>τ at which x_d = (16τ/H_{d,a})^{1/a} equals <paramref name="x"/>.</summary>
-    private static double TauOf(PowerLawTail tail, double x) => tail.Normalization * Math.Pow(x, tail.Exponent) / 16;
 
     private static string DimensionText(double d) => d >= 1e5 ? $"d = 10^{Math.Round(Math.Log10(d))}" : $"d = {d}";
 

@@ -238,16 +238,8 @@ internal static class Fig6OneMinusU
     private static IEnumerable<double> Accuracies() => Enumerable.Range(1, 30).Select(k => Math.Pow(10, -k / 2.0));
 
     /// <summary>First time 1 − |u| ≤ ε, interpolated linearly in log–log between the bracketing samples; null if never.</summary>
-    private static double? TimeToReach(Phase2b phase, double eps)
-    {
-        for (int i = 0; i < phase.D.Length; i++)
-        {
-            if (phase.D[i] > eps) continue;
-            if (i == 0) return phase.T[0];
-            return Interpolate(phase.D, phase.T, eps);
-        }
-        return null;
-    }
+    private static double? TimeToReach(Phase2b phase, double eps) =>
+        Array.Exists(phase.D, v => v <= eps) ? Interpolate(phase.D, phase.T, eps) : null;
 
     /// <summary>The value of <paramref name="y"/> where the decreasing <paramref name="d"/> first falls to <paramref name="level"/>,
     /// log–log linear between samples.</summary>
