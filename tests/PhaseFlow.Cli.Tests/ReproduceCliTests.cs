@@ -8,31 +8,8 @@ namespace PhaseFlow.Cli.Tests;
 /// refused, and the committed CLI reference equal to what the code generates.</summary>
 public class ReproduceCliTests
 {
-    /// <summary>Checks the files one experiment must leave: its CSV tables (header + rows), SVG and PNG figures (by their
-    /// signatures), and a report whose tested predictions all agree.</summary>
-    internal static void AssertExperimentWritten(string dir, ExperimentReport report)
-    {
-        string folder = Path.Combine(dir, report.Id);
-        foreach (var table in report.Tables)
-        {
-            var lines = File.ReadAllLines(Path.Combine(folder, table.Name + ".csv"));
-            Assert.Equal(string.Join(',', table.Columns), lines[0]);
-            Assert.Equal(table.Rows.Count + 1, lines.Length);
-            Assert.True(table.Rows.Count >= 10, $"{table.Name}: only {table.Rows.Count} rows");
-        }
-        Assert.NotEmpty(report.Figures);
-        foreach (var figure in report.Figures)
-        {
-            byte[] png = File.ReadAllBytes(Path.Combine(folder, figure.Name + ".png"));
-            Assert.True(png.Length > 5000 && png[0] == 0x89 && png[1] == (byte)'P' && png[2] == (byte)'N' && png[3] == (byte)'G', $"{figure.Name}.png is not a PNG");
-            string svg = File.ReadAllText(Path.Combine(folder, figure.Name + ".svg"));
-            Assert.Contains("<svg", svg);
-            Assert.True(figure.Curves.Count > 0 && figure.Curves.All(c => c.X.Length == c.Y.Length && c.X.Length > 0), $"{figure.Name}: empty curve");
-        }
-        Assert.NotEmpty(report.Comparisons);
-        var failing = report.Comparisons.Where(c => c.Agrees == false).ToArray();
-        Assert.True(failing.Length == 0, string.Join("\n", failing.Select(c => $"{c.Quantity} ({c.Case}): measured {c.Measured}, predicted {c.Predicted}; {c.Note}")));
-    }
+    /// <summary>fig2 and fig3 at the quick size: every table ≥ 10 rows, every PNG > 5 kB.</summary>
+    private static readonly OutputSizes Quick = new(10, 0, 5000);
 
     /// <summary>Through the command line, with and without progress bars: the bars (Spectre.Console) go to standard error
     /// only, also when it is redirected (CI logs); the files are the same either way.</summary>
@@ -48,23 +25,17 @@ public class ReproduceCliTests
         Assert.DoesNotContain("100%", run.Output);
         Assert.Equal(progress, run.Error.Contains("100%", StringComparison.Ordinal));
         var report = ReproduceRunner.Run(ReproduceRunner.Select("fig3"), ReproduceSize.Quick)[0];
-        AssertExperimentWritten(dir.Path, report);
-        string markdown = File.ReadAllText(Path.Combine(dir.Path, "report.md"));
-        Assert.Contains("## fig3:", markdown);
-        Assert.Contains("(fig3/fig3.png)", markdown);
+        ReproduceAssert.Written(dir.Path, report, Quick);
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(dir.Path, "report.json")))!;
         Assert.Equal("quick", (string?)json["size"]);
-        Assert.Equal(report.Comparisons.Count, json["experiments"]![0]!["comparisons"]!.AsArray().Count);
     }
 
     [Fact]
     public void Fig2QuickAgreesWithTheReduction()
     {
         using var dir = new TempDir();
-        var reports = ReproduceRunner.Run(ReproduceRunner.Select("fig2"), ReproduceSize.Quick);
-        ReproduceRunner.Write(dir.Path, reports, ReproduceSize.Quick);
-        AssertExperimentWritten(dir.Path, reports[0]);
-        Assert.Contains(reports[0].Comparisons, c => c.Quantity.StartsWith("T_1", StringComparison.Ordinal) && c.Agrees == true);
+        var report = ReproduceAssert.RunQuick("fig2", dir, Quick);
+        Assert.Contains(report.Comparisons, c => c.Quantity.StartsWith("T_1", StringComparison.Ordinal) && c.Agrees == true);
     }
 
     /// <summary>A seed fixes every draw: two runs give the same tables.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using PhaseFlow.Cli.Reproduce;
 
 namespace PhaseFlow.Cli.Tests;
@@ -37,46 +36,14 @@ public class ReproduceSgdTests
 
     private static int Count(ExperimentReport report, string quantity) => report.Comparisons.Count(c => c.Quantity == quantity);
 
-    /// <summary>Runs one experiment at the quick size through the runner, writes it, and checks what every experiment must
-    /// produce: a non-trivial CSV, each figure as SVG and PNG, the report's table and only agreeing tested predictions.</summary>
+    /// <summary>Runs one experiment at the quick size and checks its files (one table of more than 1000 rows, SVGs above
+    /// 20 000 characters, PNGs above 20 kB) and that every tested prediction agrees.</summary>
     private static ExperimentReport RunQuick(string id, string[] figures)
     {
-        var reports = ReproduceRunner.Run(ReproduceRunner.Select(id), ReproduceSize.Quick);
-        var report = Assert.Single(reports);
         using var dir = new TempDir();
-        ReproduceRunner.Write(dir.Path, reports, ReproduceSize.Quick);
-
-        string folder = Path.Combine(dir.Path, id);
-        var csv = File.ReadAllLines(Path.Combine(folder, id + ".csv"));
-        Assert.Equal("a,seed,t,s,u,mse", csv[0]);
-        Assert.True(csv.Length > 1000, $"{id}.csv has {csv.Length} lines");
+        var report = ReproduceAssert.RunQuick(id, dir, new OutputSizes(1000, 20_000, 20_000));
+        Assert.Equal(["a", "seed", "t", "s", "u", "mse"], Assert.Single(report.Tables).Columns);
         Assert.Equal(figures, report.Figures.Select(f => f.Name).ToArray());
-        foreach (string figure in figures)
-        {
-            string svg = File.ReadAllText(Path.Combine(folder, figure + ".svg"));
-            Assert.Contains("<svg", svg);
-            Assert.True(svg.Length > 20_000, $"{figure}.svg has {svg.Length} characters");
-            var png = File.ReadAllBytes(Path.Combine(folder, figure + ".png"));
-            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
-            Assert.True(png.Length > 20_000, $"{figure}.png has {png.Length} bytes");
-        }
-
-        string markdown = File.ReadAllText(Path.Combine(dir.Path, "report.md"));
-        Assert.Contains($"## {id}: ", markdown);
-        Assert.Contains("| quantity | case | measured | predicted | agrees | note |", markdown);
-        foreach (var c in report.Comparisons) Assert.Contains($"| {Reproduce(c.Quantity)} | {Reproduce(c.Case)} |", markdown);
-        Assert.DoesNotContain("**no**", markdown);
-        var tested = report.Comparisons.Where(c => c.Agrees is not null).ToArray();
-        Assert.NotEmpty(tested);
-        Assert.All(tested, c => Assert.True(c.Agrees, $"{c.Quantity}, {c.Case}: measured {c.Measured}, predicted {c.Predicted}; {c.Note}"));
-
-        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "report.json")));
-        var experiment = Assert.Single(json.RootElement.GetProperty("experiments").EnumerateArray());
-        Assert.Equal(id, experiment.GetProperty("id").GetString());
-        Assert.Equal(report.Comparisons.Count, experiment.GetProperty("comparisons").GetArrayLength());
         return report;
     }
-
-    /// <summary>A table cell as the report writes it.</summary>
-    private static string Reproduce(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
 }
