@@ -72,7 +72,8 @@ public static class CliApp
         command.SetAction(parse => Guarded(error, () =>
         {
             string path = parse.GetValue(problem)!, dir = parse.GetValue(outDir)!;
-            if (ManifoldRun(path) is { } settings)
+            string text = ProblemFile.ReadText(path), source = Path.GetFileName(path);
+            if (ManifoldProblemFile.TryParse(text, source) is { } settings)
             {
                 var manifold = ProgressBars.Run(error, parse.GetValue(progress), ["solving"], report => ManifoldCommand.Guard(() => ManifoldCommand.Run(settings,
                     report is null ? null : new SynchronousProgress<SimulationProgress>(p => report("solving", p.Fraction)), ct)));
@@ -80,28 +81,14 @@ public static class CliApp
                 output.WriteLine(ManifoldCommand.Describe(settings, manifold, dir));
                 return ExitCodes.Ok;
             }
-            var result = ProgressBars.Run(error, parse.GetValue(progress), ["solving"], report => RunCommand.Execute(path, dir,
+            var parsed = ProblemFile.Parse(text, source);
+            var result = ProgressBars.Run(error, parse.GetValue(progress), ["solving"], report => RunCommand.Execute(path, parsed, dir,
                 report is null ? null : new SynchronousProgress<SimulationProgress>(p => report("solving", p.Fraction)), ct));
             output.WriteLine($"{result.Statistics.Method}: {result.Trajectory.Samples.Count} samples, {result.Statistics.Steps} steps, " +
                              $"{result.WallTime.TotalSeconds:F3} s; wrote {Path.Combine(dir, "trajectory.csv")} and {Path.Combine(dir, "summary.json")}");
             return ExitCodes.Ok;
         }));
         return command;
-    }
-
-    /// <summary>The settings of a <c>"model": "manifold"</c> problem file, or null for a phase-retrieval problem.</summary>
-    private static ManifoldCommand.Settings? ManifoldRun(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new InputException($"cannot read problem file '{path}': {e.Message}");
-        }
-        return ManifoldProblemFile.IsManifold(text) ? ManifoldProblemFile.Parse(text, Path.GetFileName(path)) : null;
     }
 
     private static Command BuildHierarchy(TextWriter output, TextWriter error, CancellationToken ct)

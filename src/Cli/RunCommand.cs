@@ -18,11 +18,12 @@ public sealed record RunOutcome(Trajectory Trajectory, PhaseMarkers Markers, Sim
 /// <summary><c>phaseflow run problem.json --out DIR</c>: solves one problem and writes trajectory.csv and summary.json.</summary>
 public static class RunCommand
 {
-    /// <summary>Solves the problem file and writes the outputs atomically; returns what was computed.</summary>
-    public static RunOutcome Execute(string problemPath, string outDirectory, IProgress<SimulationProgress>? progress,
+    /// <summary>Solves a parsed problem file (read from <paramref name="problemPath"/>, which summary.json names) and writes
+    /// trajectory.csv and summary.json atomically; returns what was computed.</summary>
+    public static RunOutcome Execute(string problemPath, ProblemFile problem, string outDirectory, IProgress<SimulationProgress>? progress,
         CancellationToken cancellationToken)
     {
-        var problem = ProblemFile.Load(problemPath);
+        ArgumentNullException.ThrowIfNull(problem);
         RunOutcome outcome;
         if (problem.Hierarchy is { } method)
         {

@@ -7,34 +7,35 @@ namespace PhaseFlow.Cli.Problems;
 /// reduced or full-matrix — the same settings as <c>phaseflow manifold</c>, with each value named by its field.</summary>
 public static class ManifoldProblemFile
 {
-    /// <summary>Whether <paramref name="text"/> is a JSON object whose <c>model</c> is <c>"manifold"</c> (malformed text is
-    /// not, and is reported by <see cref="ProblemFile.Parse"/>).</summary>
-    public static bool IsManifold(string text)
+    /// <summary>Parses and validates <paramref name="text"/> if it is a JSON object whose <c>model</c> is <c>"manifold"</c>;
+    /// null otherwise (malformed text included: <see cref="ProblemFile.Parse"/> reports it). <paramref name="source"/> names
+    /// the file in messages.</summary>
+    /// <exception cref="InputException">A manifold problem with an invalid or unknown field, named.</exception>
+    public static ManifoldCommand.Settings? TryParse(string text, string source = "problem")
     {
+        JsonDocument doc;
         try
         {
-            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 16 });
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("model", out var model) &&
-                   model.ValueKind == JsonValueKind.String && model.GetString() == "manifold";
+            doc = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 16 });
         }
         catch (JsonException)
         {
-            return false;
+            return null;
         }
-    }
-
-    /// <summary>Parses and validates a manifold problem; <paramref name="source"/> names it in messages.</summary>
-    /// <exception cref="InputException">An invalid or unknown field, named.</exception>
-    public static ManifoldCommand.Settings Parse(string text, string source = "problem")
-    {
-        using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 16 });
-        try
+        using (doc)
         {
-            return Build(new JsonObjectReader(doc.RootElement, ""));
-        }
-        catch (InputException e)
-        {
-            throw new InputException($"{source}: {e.Message}");
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("model", out var model) ||
+                model.ValueKind != JsonValueKind.String || model.GetString() != "manifold")
+                return null;
+            try
+            {
+                return Build(new JsonObjectReader(root, ""));
+            }
+            catch (InputException e)
+            {
+                throw new InputException($"{source}: {e.Message}");
+            }
         }
     }
 

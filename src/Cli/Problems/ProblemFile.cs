@@ -58,18 +58,20 @@ public sealed class ProblemFile
 
     /// <summary>Reads a problem file from disk.</summary>
     /// <exception cref="InputException">The file is missing, malformed or invalid.</exception>
-    public static ProblemFile Load(string path)
+    public static ProblemFile Load(string path) => Parse(ReadText(path), Path.GetFileName(path));
+
+    /// <summary>The text of a problem file (of either model).</summary>
+    /// <exception cref="InputException">The file cannot be read.</exception>
+    public static string ReadText(string path)
     {
-        string text;
         try
         {
-            text = File.ReadAllText(path);
+            return File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new InputException($"cannot read problem file '{path}': {e.Message}");
         }
-        return Parse(text, Path.GetFileName(path));
     }
 
     /// <summary>Parses problem-file text; <paramref name="source"/> names it in messages.</summary>
