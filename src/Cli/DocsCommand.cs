@@ -112,9 +112,9 @@ public static class DocsCommand
             sb.AppendLine("| argument / option | description | default |");
             sb.AppendLine("|---|---|---|");
             foreach (var a in arguments)
-                sb.AppendLine($"| `<{a.Name}>` | {Cell(a.Description)} | {(a.HasDefaultValue ? Value(a.GetDefaultValue()) : "")} |");
+                sb.AppendLine($"| `<{a.Name}>` | {MarkdownTable.Cell(a.Description)} | {(a.HasDefaultValue ? Value(a.GetDefaultValue()) : "")} |");
             foreach (var o in options)
-                sb.AppendLine($"| `{o.Name}`{(o.Required ? " (required)" : "")} | {Cell(o.Description)} | {(o.HasDefaultValue ? Value(o.GetDefaultValue()) : "")} |");
+                sb.AppendLine($"| `{o.Name}`{(o.Required ? " (required)" : "")} | {MarkdownTable.Cell(o.Description)} | {(o.HasDefaultValue ? Value(o.GetDefaultValue()) : "")} |");
             sb.AppendLine();
         }
         foreach (var sub in command.Subcommands) Describe(sb, sub, path);
@@ -127,6 +127,4 @@ public static class DocsCommand
         IFormattable f => $"`{f.ToString(null, CultureInfo.InvariantCulture)}`",
         _ => $"`{value}`",
     };
-
-    private static string Cell(string? text) => (text ?? "").Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 }

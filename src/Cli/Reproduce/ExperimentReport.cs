@@ -71,6 +71,4 @@ internal static class Fmt
         string.Create(CultureInfo.InvariantCulture, $"{G(fit.Slope)} [{G(fit.Lower)}, {G(fit.Upper)}]");
 
     public static string Opt(double? x, int digits = 4) => x is { } v ? G(v, digits) : "—";
-
-    public static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 }

@@ -94,12 +94,12 @@ public static class ReproduceRunner
             sb.AppendLine($"Data: {string.Join(", ", report.Tables.Select(t => $"[{t.Name}.csv]({folder}/{t.Name}.csv)"))}. " +
                           $"Run time {report.WallSeconds:F1} s.").AppendLine();
             foreach (var figure in report.Figures)
-                sb.AppendLine($"![{Fmt.Cell(figure.Title)}]({folder}/{figure.Name}.png) ([SVG]({folder}/{figure.Name}.svg))").AppendLine();
+                sb.AppendLine($"![{MarkdownTable.Cell(figure.Title)}]({folder}/{figure.Name}.png) ([SVG]({folder}/{figure.Name}.svg))").AppendLine();
             sb.AppendLine("| quantity | case | measured | predicted | agrees | note |");
             sb.AppendLine("|---|---|---|---|---|---|");
             foreach (var c in report.Comparisons)
-                sb.AppendLine($"| {Fmt.Cell(c.Quantity)} | {Fmt.Cell(c.Case)} | {Fmt.Cell(c.Measured)} | {Fmt.Cell(c.Predicted)} | " +
-                              $"{(c.Agrees is { } a ? a ? "yes" : "**no**" : "")} | {Fmt.Cell(c.Note)} |");
+                sb.AppendLine($"| {MarkdownTable.Cell(c.Quantity)} | {MarkdownTable.Cell(c.Case)} | {MarkdownTable.Cell(c.Measured)} | {MarkdownTable.Cell(c.Predicted)} | " +
+                              $"{(c.Agrees is { } a ? a ? "yes" : "**no**" : "")} | {MarkdownTable.Cell(c.Note)} |");
             sb.AppendLine();
         }
         return sb.ToString();

@@ -94,13 +94,12 @@ public static class ValidationSuite
         sb.Append("| check | measured error | tolerance | pass | detail |\n|---|---|---|---|---|\n");
         foreach (var r in results)
             sb.Append(CultureInfo.InvariantCulture,
-                $"| {Cell(r.Check)} | {r.Error:E2} | {r.Tolerance:E2} | {(r.Pass ? "yes" : "**NO**")} | {Cell(r.Detail)} |\n");
+                $"| {MarkdownTable.Cell(r.Check)} | {r.Error:E2} | {r.Tolerance:E2} | {(r.Pass ? "yes" : "**NO**")} | {MarkdownTable.Cell(r.Detail)} |\n");
         int failed = results.Count(r => !r.Pass);
         sb.Append(CultureInfo.InvariantCulture, $"\n{results.Count - failed} passed, {failed} failed\n");
         return sb.ToString();
     }
 
-    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
 
     /// <summary>The results as JSON.</summary>
     public static string ToJson(IReadOnlyList<ValidationResult> results)
