@@ -27,15 +27,6 @@ internal static class Runs
         return OutputSchedule.At([.. times]);
     }
 
-    /// <summary>The same for continuous time on [0, horizon], log-spaced from <paramref name="from"/>.</summary>
-    public static OutputSchedule TimeGrid(double horizon, double from, int linear, int logarithmic)
-    {
-        var times = new SortedSet<double> { 0 };
-        for (int i = 1; i <= linear; i++) times.Add(horizon * i / linear);
-        for (int i = 0; i < logarithmic; i++) times.Add(from * Math.Pow(horizon / from, (double)i / (logarithmic - 1)));
-        return OutputSchedule.At([.. times]);
-    }
-
     /// <summary>Reports the i-th of n equal parts of an experiment's progress.</summary>
     public static IProgress<SimulationProgress>? Part(IProgress<double>? progress, int index, int count) =>
         progress is null ? null : new SynchronousProgress<SimulationProgress>(p => progress.Report((index + p.Fraction) / count));
