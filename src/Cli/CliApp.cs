@@ -75,15 +75,13 @@ public static class CliApp
             string text = ProblemFile.ReadText(path), source = Path.GetFileName(path);
             if (ManifoldProblemFile.TryParse(text, source) is { } settings)
             {
-                var manifold = ProgressBars.Run(error, parse.GetValue(progress), ["solving"], report => ManifoldCommand.Guard(() => ManifoldCommand.Run(settings,
-                    report is null ? null : new SynchronousProgress<SimulationProgress>(p => report("solving", p.Fraction)), ct)));
+                var manifold = ProgressBars.Solve(error, parse.GetValue(progress), bar => ManifoldCommand.Guard(() => ManifoldCommand.Run(settings, bar, ct)));
                 ManifoldCommand.Write(dir, settings, manifold);
                 output.WriteLine(ManifoldCommand.Describe(settings, manifold, dir));
                 return ExitCodes.Ok;
             }
             var parsed = ProblemFile.Parse(text, source);
-            var result = ProgressBars.Run(error, parse.GetValue(progress), ["solving"], report => RunCommand.Execute(path, parsed, dir,
-                report is null ? null : new SynchronousProgress<SimulationProgress>(p => report("solving", p.Fraction)), ct));
+            var result = ProgressBars.Solve(error, parse.GetValue(progress), bar => RunCommand.Execute(path, parsed, dir, bar, ct));
             output.WriteLine($"{result.Statistics.Method}: {result.Trajectory.Samples.Count} samples, {result.Statistics.Steps} steps, " +
                              $"{result.WallTime.TotalSeconds:F3} s; wrote {Path.Combine(dir, "trajectory.csv")} and {Path.Combine(dir, "summary.json")}");
             return ExitCodes.Ok;
