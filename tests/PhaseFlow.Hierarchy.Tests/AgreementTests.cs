@@ -20,7 +20,7 @@ public class AgreementTests(ITestOutputHelper output)
     /// spiked case run to t = 3000: both errors scale with rtol (direct ~7e-8 at 1e-11, hierarchy ~1.5e-8 at 1e-10),
     /// so it is the tolerance that limits the agreement, not the reduction.</summary>
     private static double Tolerance(PhaseRetrievalModel model, SimulationResult direct, HierarchyResult reduced) =>
-        Math.Max(Tolerance(model), (direct.Statistics.Steps + reduced.Statistics.Steps) * Rtol * Math.Max(1, model.SStar));
+        FlowAgreement.Tolerance(model, direct.Statistics.Steps, reduced.Statistics.Steps, Rtol);
 
     internal static (SimulationResult Direct, HierarchyResult Hierarchy) RunBoth(FlowCase c, int order, HierarchyClosure closure,
         HierarchyIntegrator integrator = HierarchyIntegrator.Rodas4)
@@ -41,13 +41,7 @@ public class AgreementTests(ITestOutputHelper output)
         Assert.NotNull(direct.Markers.EscapeTime);
         Assert.NotNull(direct.Markers.CriticalCrossingTime);
         Assert.Equal(3, reduced.ConditionNumber is null ? 0 : 3);
-        var (s, u, mse) = direct.Trajectory.MaxDeviation(reduced.Trajectory);
-        double tol = Tolerance(c.Model, direct, reduced);
-        Assert.True(s <= tol && u <= tol, $"max |Δs| = {s:E2}, max |Δu| = {u:E2}, tolerance {tol:E2}");
-        // The MSE comes from the order-0 moments ‖w‖² and wᵀw*, and is relative to d.
-        Assert.True(mse <= tol * Math.Max(1, c.Model.TeacherNormSquared) / c.Model.Dimension * 10, $"max |ΔMSE| = {mse:E2}");
-        Assert.Equal(direct.Markers.EscapeTime!.Value, reduced.Markers.EscapeTime!.Value, 1e-6 * direct.Markers.EscapeTime.Value);
-        Assert.Equal(direct.Markers.CriticalCrossingTime!.Value, reduced.Markers.CriticalCrossingTime!.Value, 1e-6 * direct.Markers.CriticalCrossingTime.Value);
+        FlowAgreement.AssertThroughAllPhases(c.Model, direct, reduced.Trajectory, reduced.Markers, Tolerance(c.Model, direct, reduced));
         Assert.True(reduced.MaxAlignment <= 1 + 1e-9);
     }
 

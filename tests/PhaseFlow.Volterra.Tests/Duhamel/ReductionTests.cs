@@ -19,10 +19,8 @@ public class ReductionTests(ITestOutputHelper output)
     internal static SpectralNodeOptions Options(OutputSchedule? schedule = null) =>
         new() { RelativeTolerance = Rtol, AbsoluteTolerance = Atol, Output = schedule ?? Schedule };
 
-    /// <summary>Both runs control local errors at rtol relative to quantities of size s*; over long horizons the global
-    /// errors add up step by step, so the agreement is bounded by (steps of both)·rtol·s* (as for the hierarchy).</summary>
     internal static double Tolerance(PhaseRetrievalModel model, SimulationResult direct, SpectralNodeResult reduced) =>
-        Math.Max(100, direct.Statistics.Steps + reduced.Statistics.Steps) * Rtol * Math.Max(1, model.SStar);
+        FlowAgreement.Tolerance(model, direct.Statistics.Steps, reduced.Statistics.Steps, Rtol);
 
     [Property(MaxTest = 12)]
     public void SpikedCovarianceOnThreeExactNodesFollowsDirectFlowThroughAllPhases(FlowCase c)
@@ -33,12 +31,7 @@ public class ReductionTests(ITestOutputHelper output)
         Assert.True(reduced.Nodes.IsExact);
         Assert.Null(reduced.NodeErrorEstimate);
         Assert.NotNull(direct.Markers.CriticalCrossingTime);
-        var (s, u, mse) = direct.Trajectory.MaxDeviation(reduced.Trajectory);
-        double tol = Tolerance(c.Model, direct, reduced);
-        Assert.True(s <= tol && u <= tol, $"max |Δs| = {s:E2}, max |Δu| = {u:E2}, tolerance {tol:E2}");
-        Assert.True(mse <= tol * Math.Max(1, c.Model.TeacherNormSquared) / c.Model.Dimension * 10, $"max |ΔMSE| = {mse:E2}");
-        Assert.Equal(direct.Markers.EscapeTime!.Value, reduced.Markers.EscapeTime!.Value, 1e-6 * direct.Markers.EscapeTime.Value);
-        Assert.Equal(direct.Markers.CriticalCrossingTime!.Value, reduced.Markers.CriticalCrossingTime!.Value, 1e-6 * direct.Markers.CriticalCrossingTime.Value);
+        FlowAgreement.AssertThroughAllPhases(c.Model, direct, reduced.Trajectory, reduced.Markers, Tolerance(c.Model, direct, reduced));
     }
 
     /// <summary>A power law has d distinct eigenvalues: d exact nodes. Through escape, transition, slow convergence and
