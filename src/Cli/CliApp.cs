@@ -19,6 +19,11 @@ public static class ExitCodes
     /// <summary>Bad input (command line, problem file) or a run that diverged or could not finish.</summary>
     public const int InputError = 2;
 
+    /// <summary>A reduction (truncated hierarchy, spectral nodes) left its domain of validity: its moments violate an
+    /// inequality every real weight vector satisfies. The valid part of the run was written; the message says from which
+    /// time and why.</summary>
+    public const int InvalidReduction = 3;
+
     /// <summary>An unexpected internal error (a bug: please report it).</summary>
     public const int InternalError = 70;
 

@@ -91,7 +91,8 @@ public static class DocsCommand
         sb.AppendLine(root.Description).AppendLine();
         sb.AppendLine("Run it from a checkout with `dotnet run -c Release --project src/Cli -- <command> …`. Exit codes: 0 success, " +
                       $"{ExitCodes.ValidationFailed} a validation check failed, {ExitCodes.InputError} bad input or a run that diverged " +
-                      $"(one message on standard error, no stack trace), {ExitCodes.Cancelled} cancelled, {ExitCodes.InternalError} an internal error.")
+                      $"(one message on standard error, no stack trace), {ExitCodes.InvalidReduction} a reduction (hierarchy, spectral nodes) " +
+                      $"left its domain of validity (the valid part is written; the message says from which time and why), {ExitCodes.Cancelled} cancelled, {ExitCodes.InternalError} an internal error.")
           .AppendLine();
         foreach (var command in root.Subcommands) Describe(sb, command, "phaseflow");
         return sb.ToString();
