@@ -9,8 +9,11 @@ public sealed record OdeStatistics
     /// <summary>Rejected steps (error too large or non-finite values).</summary>
     public long RejectedSteps { get; init; }
 
-    /// <summary>Evaluations of the right-hand side.</summary>
+    /// <summary>Evaluations of the right-hand side, those spent on finite-difference Jacobians included.</summary>
     public long FunctionEvaluations { get; init; }
+
+    /// <summary>The part of <see cref="FunctionEvaluations"/> spent on finite-difference Jacobians (0 for analytic ones).</summary>
+    public long JacobianFunctionEvaluations { get; init; }
 
     /// <summary>Jacobian evaluations (implicit and Rosenbrock methods).</summary>
     public long JacobianEvaluations { get; init; }
