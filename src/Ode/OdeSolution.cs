@@ -127,6 +127,9 @@ public sealed class OdeIntegrationException : Exception
 }
 
 /// <summary>An integrator: solves an <see cref="OdeProblem"/> under <see cref="OdeOptions"/>.</summary>
+/// <remarks>Every solver of this library is an immutable configuration that builds its workspace in
+/// <see cref="Solve"/>: one instance may run any number of solves at once, each giving bit for bit what it gives alone.
+/// The delegates a solve calls (right-hand side, Jacobian, events, callbacks) must then be safe to call concurrently.</remarks>
 public interface IOdeSolver
 {
     /// <summary>Method name, for reports.</summary>
