@@ -89,6 +89,7 @@ public sealed class DenseJacobianSolver : IJacobianSolver
         ArgumentNullException.ThrowIfNull(options);
         if (problem.Dimension != Dimension)
             throw new ArgumentException($"The Jacobian solver is for dimension {Dimension}, the problem has {problem.Dimension}.", nameof(problem));
+        options.Validate(problem); // per-component tolerances must match the dimension before they are read
         return new Workspace(this, options);
     }
 
@@ -243,6 +244,7 @@ public sealed class DiagonalLowRankJacobianSolver : IJacobianSolver
         ArgumentNullException.ThrowIfNull(options);
         if (problem.Dimension != Dimension)
             throw new ArgumentException($"The Jacobian solver is for dimension {Dimension}, the problem has {problem.Dimension}.", nameof(problem));
+        options.Validate(problem); // per-component tolerances must match the dimension before they are read
         return new Workspace(Dimension, Rank, _jacobian);
     }
 

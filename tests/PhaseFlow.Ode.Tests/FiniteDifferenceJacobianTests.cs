@@ -103,4 +103,14 @@ public class FiniteDifferenceJacobianTests
         Assert.Equal(2.0, 1 - 1 / e0[0], 1e-6);                  // ∂f0/∂y0 = 2
         Assert.Equal(2e15, 1 - 1 / e1[1], 1e-6 * 2e15);          // ∂f1/∂y1 = 2e30·y1 = 2e15
     }
+
+    [Fact]
+    public void WorkspaceRejectsMismatchedProblemsAndTolerances()
+    {
+        var solver = DenseJacobianSolver.FiniteDifference(2, StiffProblems.VanDerPol);
+        Assert.Throws<ArgumentException>(() => solver.CreateWorkspace(new OdeProblem(StiffProblems.Robertson, 0, [1.0, 0, 0], 1), new OdeOptions()));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            solver.CreateWorkspace(new OdeProblem(StiffProblems.VanDerPol, 0, [2.0, 0], 1), new OdeOptions { AbsoluteTolerances = [1e-6] }));
+        Assert.Equal("AbsoluteTolerances", e.ParamName);
+    }
 }
