@@ -3,6 +3,7 @@ namespace PhaseFlow.Ode;
 /// <summary>Dormand–Prince 8(5,3) (Hairer's DOP853): twelve stages, order 8, the error estimate combining the fifth- and
 /// third-order embedded solutions, and a seventh-order dense output built on demand from three extra stages.
 /// For smooth, non-stiff problems at tight tolerances.</summary>
+/// <remarks>Stateless: one instance may serve concurrent solves, each with its own workspace.</remarks>
 public sealed class DormandPrince853 : IOdeSolver
 {
     /// <inheritdoc />

@@ -2,6 +2,7 @@ namespace PhaseFlow.Ode;
 
 /// <summary>Adaptive explicit Runge–Kutta integrator for any embedded tableau (PI step control, dense output), or any
 /// tableau at all with <see cref="OdeOptions.FixedStep"/>. Outputs, events, callbacks and statistics come from the shared driver.</summary>
+/// <remarks>Immutable: one instance may serve concurrent solves, each with its own workspace.</remarks>
 public sealed class ExplicitRungeKutta : IOdeSolver
 {
     /// <summary>Creates the integrator. A tableau without an embedded error estimate runs only with
@@ -46,8 +47,9 @@ public sealed class ExplicitRungeKutta : IOdeSolver
         private readonly PiController _controller;
         private readonly int _stages;
         private readonly double[][] _k;
-        private readonly double[] _aFlat;      // row i of A at offset i(i−1)/2
-        private readonly double[] _b, _c, _e, _weights, _yStage, _err;
+        private readonly double[] _aFlat;      // row i of A at offset i(i−1)/2; the tableau's own arrays, only read
+        private readonly double[] _b, _c, _e;
+        private readonly double[] _weights, _yStage, _err;
 
         public ExplicitStepper(ExplicitRungeKuttaTableau tab, OdeProblem problem, OdeOptions options) : base(problem, options)
         {
@@ -56,10 +58,10 @@ public sealed class ExplicitRungeKutta : IOdeSolver
             _controller = new PiController(Math.Max(1, Math.Min(tab.Order, tab.EmbeddedOrder)) + 1);
             _k = new double[_stages][];
             for (int i = 0; i < _stages; i++) _k[i] = new double[N];
-            _aFlat = tab.A.SelectMany(r => r).ToArray();
-            _b = tab.B.ToArray();
-            _c = tab.C.ToArray();
-            _e = tab.ErrorWeights?.ToArray() ?? [];
+            _aFlat = tab.AFlat;
+            _b = tab.BArray;
+            _c = tab.CArray;
+            _e = tab.ErrorWeightArray;
             _weights = new double[_stages];
             _yStage = new double[N];
             _err = new double[N];

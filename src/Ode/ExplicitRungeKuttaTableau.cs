@@ -6,10 +6,12 @@ namespace PhaseFlow.Ode;
 /// <param name="weights">Destination, one weight per stage.</param>
 public delegate void DenseOutputWeights(double theta, Span<double> weights);
 
-/// <summary>Butcher tableau of an explicit Runge–Kutta method, with optional embedded error weights and dense output.</summary>
+/// <summary>Butcher tableau of an explicit Runge–Kutta method, with optional embedded error weights and dense output.
+/// Immutable: the constructor copies its arrays and the coefficients are exposed read-only, so the shared static tableaus
+/// cannot be changed by anyone.</summary>
 public sealed class ExplicitRungeKuttaTableau
 {
-    /// <summary>Creates and checks a tableau (row sums of A equal c; weights sum to one).</summary>
+    /// <summary>Creates and checks a tableau (row sums of A equal c; weights sum to one); the arrays are copied.</summary>
     /// <param name="name">Method name.</param>
     /// <param name="order">Order of the propagated solution.</param>
     /// <param name="embeddedOrder">Order of the embedded solution, 0 when there is none.</param>
@@ -23,11 +25,15 @@ public sealed class ExplicitRungeKuttaTableau
     public ExplicitRungeKuttaTableau(string name, int order, int embeddedOrder, double[] c, double[][] a, double[] b,
         double[]? errorWeights, bool firstSameAsLast, DenseOutputWeights? denseOutput, int denseOrder)
     {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(c);
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
         int s = b.Length;
         if (c.Length != s || a.Length != s) throw new ArgumentException($"Tableau {name}: c, A and b must have {s} stages.");
         for (int i = 0; i < s; i++)
         {
-            if (a[i].Length != i) throw new ArgumentException($"Tableau {name}: row {i} of A must have {i} entries.");
+            if (a[i] is null || a[i].Length != i) throw new ArgumentException($"Tableau {name}: row {i} of A must have {i} entries.");
             double rowSum = 0;
             foreach (double aij in a[i]) rowSum += aij;
             if (Math.Abs(rowSum - c[i]) > 1e-13) throw new ArgumentException($"Tableau {name}: row {i} of A does not sum to c[{i}].");
@@ -37,10 +43,15 @@ public sealed class ExplicitRungeKuttaTableau
         Name = name;
         Order = order;
         EmbeddedOrder = embeddedOrder;
-        C = c;
-        A = a;
-        B = b;
-        ErrorWeights = errorWeights;
+        // Private copies: the caller's arrays may change afterwards, and the public views below cannot write to these.
+        CArray = c.ToArray();
+        BArray = b.ToArray();
+        ErrorWeightArray = errorWeights?.ToArray() ?? [];
+        AFlat = a.SelectMany(row => row).ToArray();
+        C = Array.AsReadOnly(CArray);
+        B = Array.AsReadOnly(BArray);
+        ErrorWeights = errorWeights is null ? null : Array.AsReadOnly(ErrorWeightArray);
+        A = Array.AsReadOnly(Enumerable.Range(0, s).Select(i => (IReadOnlyList<double>)Array.AsReadOnly(AFlat[(i * (i - 1) / 2)..(i * (i + 1) / 2)])).ToArray());
         FirstSameAsLast = firstSameAsLast;
         DenseOutput = denseOutput;
         DenseOrder = denseOutput is null ? 0 : denseOrder;
@@ -56,19 +67,27 @@ public sealed class ExplicitRungeKuttaTableau
     public int EmbeddedOrder { get; }
 
     /// <summary>Number of stages.</summary>
-    public int Stages => B.Count;
+    public int Stages => BArray.Length;
 
-    /// <summary>Nodes.</summary>
+    /// <summary>Nodes (read-only).</summary>
     public IReadOnlyList<double> C { get; }
 
-    /// <summary>Coefficients, row i holding a_i0..a_i(i−1).</summary>
-    public IReadOnlyList<double[]> A { get; }
+    /// <summary>Coefficients, row i holding a_i0..a_i(i−1) (read-only).</summary>
+    public IReadOnlyList<IReadOnlyList<double>> A { get; }
 
-    /// <summary>Weights.</summary>
+    /// <summary>Weights (read-only).</summary>
     public IReadOnlyList<double> B { get; }
 
-    /// <summary>b − b̂, or null for a method without error estimate.</summary>
+    /// <summary>b − b̂ (read-only), or null for a method without error estimate.</summary>
     public IReadOnlyList<double>? ErrorWeights { get; }
+
+    // The integrator's views: never written after construction, never handed out.
+    internal double[] CArray { get; }
+    internal double[] BArray { get; }
+    internal double[] ErrorWeightArray { get; }
+
+    /// <summary>Row i of A at offset i(i−1)/2.</summary>
+    internal double[] AFlat { get; }
 
     /// <summary>Whether the last stage is f at the new state (FSAL).</summary>
     public bool FirstSameAsLast { get; }

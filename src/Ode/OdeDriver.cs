@@ -32,6 +32,7 @@ internal abstract class Stepper : IDenseStep
     public double[] Candidate => YNew;
 
     public long FunctionEvaluations;
+    public long JacobianFunctionEvaluations;
     public long JacobianEvaluations;
     public long Factorizations;
     public long LinearSolves;
@@ -178,6 +179,7 @@ internal static class OdeDriver
             AcceptedSteps = accepted,
             RejectedSteps = rejected,
             FunctionEvaluations = s.FunctionEvaluations,
+            JacobianFunctionEvaluations = s.JacobianFunctionEvaluations,
             JacobianEvaluations = s.JacobianEvaluations,
             Factorizations = s.Factorizations,
             LinearSolves = s.LinearSolves,

@@ -9,8 +9,11 @@ public sealed record OdeStatistics
     /// <summary>Rejected steps (error too large or non-finite values).</summary>
     public long RejectedSteps { get; init; }
 
-    /// <summary>Evaluations of the right-hand side.</summary>
+    /// <summary>Evaluations of the right-hand side, those spent on finite-difference Jacobians included.</summary>
     public long FunctionEvaluations { get; init; }
+
+    /// <summary>The part of <see cref="FunctionEvaluations"/> spent on finite-difference Jacobians (0 for analytic ones).</summary>
+    public long JacobianFunctionEvaluations { get; init; }
 
     /// <summary>Jacobian evaluations (implicit and Rosenbrock methods).</summary>
     public long JacobianEvaluations { get; init; }
@@ -124,6 +127,9 @@ public sealed class OdeIntegrationException : Exception
 }
 
 /// <summary>An integrator: solves an <see cref="OdeProblem"/> under <see cref="OdeOptions"/>.</summary>
+/// <remarks>Every solver of this library is an immutable configuration that builds its workspace in
+/// <see cref="Solve"/>: one instance may run any number of solves at once, each giving bit for bit what it gives alone.
+/// The delegates a solve calls (right-hand side, Jacobian, events, callbacks) must then be safe to call concurrently.</remarks>
 public interface IOdeSolver
 {
     /// <summary>Method name, for reports.</summary>

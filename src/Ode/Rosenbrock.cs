@@ -64,6 +64,8 @@ public sealed class RosenbrockTableau
 /// <summary>Adaptive Rosenbrock integrator (no Newton iterations: one Jacobian and one factorisation per step) with a
 /// pluggable <see cref="IJacobianSolver"/>, Gustafsson's predictive step control, dense output, output times, step
 /// callbacks, progress and cancellation. L-stable: the step is limited by accuracy, not by stiffness.</summary>
+/// <remarks>Immutable: one instance (with its Jacobian solver) may serve concurrent solves; each solve builds its own
+/// workspace, and a shared instance gives every solve bit for bit what a solve on its own gives.</remarks>
 public sealed class Rosenbrock : IOdeSolver
 {
     /// <summary>Creates the integrator.</summary>
@@ -84,7 +86,7 @@ public sealed class Rosenbrock : IOdeSolver
     /// <summary>The coefficients.</summary>
     public RosenbrockTableau Tableau { get; }
 
-    /// <summary>The linear algebra.</summary>
+    /// <summary>The linear algebra (an immutable configuration: each solve creates its own workspace from it).</summary>
     public IJacobianSolver Jacobian { get; }
 
     /// <summary>Whether f is treated as autonomous.</summary>
@@ -109,7 +111,7 @@ public sealed class Rosenbrock : IOdeSolver
 
         private readonly Rosenbrock _method;
         private readonly RosenbrockTableau _tab;
-        private readonly IJacobianSolver _jac;
+        private readonly IJacobianWorkspace _jac;
         private readonly double[][] _k;
         private readonly double[] _f0, _stage, _dy, _fx, _dense2, _dense3;
         private bool _denseReady, _jacobianCurrent;
@@ -120,7 +122,7 @@ public sealed class Rosenbrock : IOdeSolver
         {
             _method = method;
             _tab = method.Tableau;
-            _jac = method.Jacobian;
+            _jac = method.Jacobian.CreateWorkspace(problem, options);
             _k = new double[6][];
             for (int i = 0; i < 6; i++) _k[i] = new double[N];
             _f0 = new double[N];
@@ -146,8 +148,12 @@ public sealed class Rosenbrock : IOdeSolver
             {
                 f(t, Y, _f0);
                 FunctionEvaluations++;
-                _jac.Update(t, Y);
+                long before = _jac.FunctionEvaluations;
+                _jac.Update(t, Y, _f0);
                 JacobianEvaluations++;
+                long spent = _jac.FunctionEvaluations - before;
+                FunctionEvaluations += spent;
+                JacobianFunctionEvaluations += spent;
                 if (!_method.Autonomous)
                 {
                     double delta = Math.Sqrt(2.2e-16 * Math.Max(1e-5, Math.Abs(t)));

@@ -108,11 +108,14 @@ public class RosenbrockTests
         Assert.Equal(viaDense.Statistics.AcceptedSteps, viaWoodbury.Statistics.AcceptedSteps);
         for (int i = 0; i < n; i++) Assert.Equal(viaDense.Y[i], viaWoodbury.Y[i], 1e-12);
         // And a direct check of one solve against MathNet.
-        woodbury.Update(0, p.InitialState);
-        Assert.True(woodbury.Factorize(3.0));
+        var workspace = woodbury.CreateWorkspace(p, options);
+        var f0 = new double[n];
+        F(0, p.InitialState, f0);
+        workspace.Update(0, p.InitialState, f0);
+        Assert.True(workspace.Factorize(3.0));
         var rhs = Enumerable.Range(0, n).Select(i => 1.0 + i).ToArray();
         var x = rhs.ToArray();
-        woodbury.Solve(x);
+        workspace.Solve(x);
         var m = Matrix<double>.Build.Dense(n, n, (i, j) => (i == j ? 3.0 + lambda[i] : 0) + a[i] * a[j] + 0.3 * b[i] * b[j]);
         var expected = m.Solve(Vector<double>.Build.DenseOfArray(rhs));
         for (int i = 0; i < n; i++) Assert.Equal(expected[i], x[i], 1e-12);
@@ -134,13 +137,14 @@ public class RosenbrockTests
         // det(σI − J) = σ^n overflows for n = 80, σ = 1e8; the factorisation is perfectly regular.
         int n = 80;
         var solver = DenseJacobianSolver.Analytic(n, (_, _, j) => { for (int i = 0; i < n; i++) j[i, i] = -1; });
-        solver.Update(0, new double[n]);
-        Assert.True(solver.Factorize(1e8));
+        var p = new OdeProblem((_, y, dy) => { for (int i = 0; i < n; i++) dy[i] = -y[i]; }, 0, Enumerable.Repeat(1.0, n).ToArray(), 1);
+        var workspace = solver.CreateWorkspace(p, new OdeOptions());
+        workspace.Update(0, new double[n], new double[n]);
+        Assert.True(workspace.Factorize(1e8));
         var b = Enumerable.Repeat(1e8 + 1, n).ToArray();
-        solver.Solve(b);
+        workspace.Solve(b);
         Assert.All(b, x => Assert.Equal(1, x, 1e-15));
         // And y' = −y in 80 copies integrates from an automatic first step.
-        var p = new OdeProblem((_, y, dy) => { for (int i = 0; i < n; i++) dy[i] = -y[i]; }, 0, Enumerable.Repeat(1.0, n).ToArray(), 1);
         var sol = Rosenbrock.Rodas4(solver, autonomous: true).Solve(p, new OdeOptions { RelativeTolerance = 1e-8, AbsoluteTolerance = 1e-12 });
         Assert.All(sol.Y, y => Assert.Equal(Math.Exp(-1), y, 1e-7));
     }

@@ -1,0 +1,70 @@
+using System.Collections;
+using System.Reflection;
+using PhaseFlow.Ode;
+
+namespace PhaseFlow.Ode.Tests;
+
+/// <summary>The shared configurations (tableaus, solvers, Jacobian solvers) expose nothing writable: a caller cannot
+/// degrade every later solve by writing into a coefficient.</summary>
+public class ImmutabilityTests
+{
+    private static readonly Type[] SharedTypes =
+    [
+        typeof(ExplicitRungeKuttaTableau), typeof(RosenbrockTableau), typeof(ExplicitRungeKutta), typeof(DormandPrince853),
+        typeof(Rosenbrock), typeof(DenseJacobianSolver), typeof(DiagonalLowRankJacobianSolver),
+    ];
+
+    public static TheoryData<string> SharedTypeNames() => [.. SharedTypes.Select(t => t.Name)];
+
+    /// <summary>True when the type is an array or is built from one (e.g. IReadOnlyList&lt;double[]&gt;).</summary>
+    private static bool MentionsArray(Type type) =>
+        type.IsArray || (type.IsGenericType && type.GetGenericArguments().Any(MentionsArray));
+
+    [Theory]
+    [MemberData(nameof(SharedTypeNames))]
+    public void PublicSurfaceHasNoSettersFieldsOrArrays(string typeName)
+    {
+        var type = SharedTypes.Single(t => t.Name == typeName);
+        const BindingFlags Public = BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static;
+        Assert.Empty(type.GetFields(Public));
+        foreach (var property in type.GetProperties(Public))
+        {
+            Assert.True(property.SetMethod is null || !property.SetMethod.IsPublic, $"{type.Name}.{property.Name} has a public setter");
+            Assert.False(MentionsArray(property.PropertyType), $"{type.Name}.{property.Name} is typed {property.PropertyType}");
+        }
+    }
+
+    public static TheoryData<string> Tableaus() => ["DormandPrince54", "Tsitouras54", "ClassicalRungeKutta4", "Euler"];
+
+    [Theory]
+    [MemberData(nameof(Tableaus))]
+    public void StaticTableausCannotBeWrittenThroughTheirViews(string name)
+    {
+        var tableau = (ExplicitRungeKuttaTableau)typeof(ExplicitRungeKuttaTableau).GetProperty(name)!.GetValue(null)!;
+        // The views are read-only collections, not arrays behind an interface: a cast does not give write access.
+        var views = new List<object> { tableau.C, tableau.A, tableau.B };
+        if (tableau.ErrorWeights is { } e) views.Add(e);
+        views.AddRange(tableau.A);
+        foreach (var view in views)
+        {
+            Assert.IsNotType<double[]>(view, exactMatch: false);
+            Assert.True(view is IList { IsReadOnly: true }, $"{name}: a {view.GetType()} view is writable");
+        }
+    }
+
+    [Fact]
+    public void TableauCopiesItsArguments()
+    {
+        double[] c = [0, 1], b = [0.5, 0.5];
+        double[][] a = [[], [1.0]];
+        var heun = new ExplicitRungeKuttaTableau("Heun", 2, 0, c, a, b, null, firstSameAsLast: false, null, 0);
+        var problem = new OdeProblem((_, y, dy) => dy[0] = -y[0], 0, [1.0], 1);
+        var before = new ExplicitRungeKutta(heun).Solve(problem, new OdeOptions { FixedStep = 0.1 }).Y[0];
+        a[1][0] = 0;
+        b[0] = 1;
+        c[1] = 0;
+        Assert.Equal(1.0, heun.A[1][0]);
+        Assert.Equal(0.5, heun.B[0]);
+        Assert.Equal(before, new ExplicitRungeKutta(heun).Solve(problem, new OdeOptions { FixedStep = 0.1 }).Y[0]);
+    }
+}
