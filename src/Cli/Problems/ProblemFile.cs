@@ -111,9 +111,11 @@ public sealed class ProblemFile
         var init = ReadInit(root.RequireObject("init"), spectrum.Dimension);
         var tolerance = root.Object("tolerance");
         double rtol = 1e-6, atol = 1e-9;
+        bool atolGiven = false; // without one, gf scales its default atol to the problem (PopulationGradientFlow)
         if (tolerance is not null)
         {
             rtol = tolerance.Double("rtol", rtol);
+            atolGiven = tolerance.Has("atol");
             atol = tolerance.Double("atol", atol);
             if (!(rtol > 0 && rtol < 1)) throw JsonObjectReader.Error(tolerance.Child("rtol"), "in (0, 1)", JsonObjectReader.F(rtol), mustBe: true);
             if (!(atol >= 0)) throw JsonObjectReader.Error(tolerance.Child("atol"), ">= 0", JsonObjectReader.F(atol), mustBe: true);
@@ -123,7 +125,7 @@ public sealed class ProblemFile
         string dynamicsKind = dynamics.Kind("gf", "gd", "sgd");
         IDirectSimulator simulator = dynamicsKind switch
         {
-            "gf" => ReadGf(dynamics, rtol, atol),
+            "gf" => ReadGf(dynamics, rtol, atolGiven ? atol : null),
             "gd" => ReadGd(dynamics),
             _ => ReadSgd(dynamics),
         };
@@ -247,7 +249,7 @@ public sealed class ProblemFile
         return init;
     }
 
-    private static PopulationGradientFlow ReadGf(JsonObjectReader r, double rtol, double atol)
+    private static PopulationGradientFlow ReadGf(JsonObjectReader r, double rtol, double? atol)
     {
         string name = r.String("integrator", "rodas4")!;
         var integrator = name switch
