@@ -124,7 +124,7 @@ public sealed record PopulationGradientFlow : IDirectSimulator
     {
         ArgumentNullException.ThrowIfNull(problem);
         var model = problem.Model;
-        var recorder = new RunRecorder(model, options, progress, Unit, double.NaN);
+        var recorder = new RunRecorder(Name, model, options, progress, Unit, double.NaN);
         double[] outputs = options.Output.Resolve(problem.Horizon, integerSteps: false);
         var ode = new OdeProblem(RightHandSide(model), 0, problem.InitialWeights, problem.Horizon);
         var start = model.Statistics(problem.InitialWeights);
@@ -180,11 +180,14 @@ public sealed record PopulationGradientFlow : IDirectSimulator
         {
             throw SimulationFailedException.FromIntegration(Name, e, recorder.BuildTrajectory());
         }
+        var final = solution.Y.ToArray();
+        var end = model.Statistics(final);
+        recorder.CheckFinite(problem.Horizon, end.S, end.U, 0);
         var st = solution.Statistics;
         recorder.SetMarkers(solution.Events.FirstOrDefault(e => e.Name == escape.Name)?.T,
             solution.Events.FirstOrDefault(e => e.Name == crossing.Name)?.T);
         recorder.Report(problem.Horizon, problem.Horizon, st.AcceptedSteps, force: true);
-        return recorder.Result(solution.Y.ToArray(),
+        return recorder.Result(final,
             new SimulationStatistics(Name, st.AcceptedSteps, st.RejectedSteps, st.FunctionEvaluations)
             {
                 JacobianEvaluations = st.JacobianEvaluations,

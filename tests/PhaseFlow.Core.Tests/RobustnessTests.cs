@@ -37,4 +37,75 @@ public class RobustnessTests
         // A given atol is used as given.
         Assert.Equal(1e-9, new PopulationGradientFlow(1e-6, 1e-9).EffectiveAbsoluteTolerance(big));
     }
+
+    /// <summary>η = 1e100 overflows the loss at step 1 although s is still finite: a typed divergence naming the step, never
+    /// an ∞ in a result.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(100)]
+    public void DivergingDiscreteRunsSayWhere(int horizon)
+    {
+        var model = Model(Spectrum.PowerLaw(10, 2));
+        var problem = new PhaseRetrievalProblem(model, Initialization.Sphere(10, 2), horizon);
+        var gd = Assert.Throws<SimulationFailedException>(() => new PopulationGradientDescent(1e100).Solve(problem, new SimulationOptions()));
+        Assert.Equal(SimulationFailure.Diverged, gd.Failure);
+        Assert.Equal(1, gd.Step);
+        Assert.Contains("at step 1", gd.Message);
+        var sgd = Assert.Throws<SimulationFailedException>(() => new OnlineSgd(1e100).Solve(problem, new SimulationOptions()));
+        Assert.Equal(SimulationFailure.Diverged, sgd.Failure);
+        Assert.Equal(1, sgd.Step);
+        Assert.All(gd.Partial.Samples.Concat(sgd.Partial.Samples), p => Assert.True(double.IsFinite(p.Loss) && double.IsFinite(p.Mse)));
+    }
+
+    [Fact]
+    public void EigenvaluesOutsideTheRepresentableRangeAreRefusedByName()
+    {
+        var sub = Assert.Throws<InvalidParameterException>(() => Spectrum.Isotropic(10, 5e-324));
+        Assert.Equal("lambda", sub.Parameter);
+        Assert.Contains("2.2250738585072014E-308, 1E+150", sub.Message);
+        Assert.Equal("values[1]", Assert.Throws<InvalidParameterException>(() => Spectrum.FromValues([1, 1e308, 1])).Parameter);
+        Assert.Equal("bulk", Assert.Throws<InvalidParameterException>(() => Spectrum.Spiked(5, 1, 2, 1e-320)).Parameter);
+        Assert.Equal("lambda", Assert.Throws<InvalidParameterException>(() => Spectrum.Isotropic(3, 0)).Parameter);
+        // The extremes of the range work end to end (at λ_min the escape, ~30/λ, lies beyond the largest double).
+        foreach (double lambda in new[] { Spectrum.MinEigenvalue, Spectrum.MaxEigenvalue })
+        {
+            var model = Model(Spectrum.Isotropic(10, lambda));
+            Assert.Equal(1, model.SStar, 1e-12);
+            double horizon = lambda > 1 ? 100 / lambda : 1 / lambda;
+            var r = new PopulationGradientFlow().Solve(new PhaseRetrievalProblem(model, Initialization.Sphere(10, 2), horizon),
+                new SimulationOptions { Output = OutputSchedule.LogSpaced(20, 1e-4 * horizon, includeInitial: true) });
+            Assert.All(r.Trajectory.Samples, p => Assert.True(double.IsFinite(p.Loss) && double.IsFinite(p.Mse)));
+            if (lambda > 1) Assert.Equal(1, r.Trajectory.Samples[^1].S, 1e-6);
+        }
+    }
+
+    [Fact]
+    public void OverflowingTeachersAndStartsAreRefused()
+    {
+        var sp = Spectrum.Isotropic(3, 1);
+        Assert.Equal("teacher", Assert.Throws<InvalidParameterException>(() => new PhaseRetrievalModel(sp, [1e200, 0, 0])).Parameter);
+        var model = Model(sp);
+        Assert.Equal("init", Assert.Throws<InvalidParameterException>(() => new PhaseRetrievalProblem(model, [1e100, 0, 0], 1)).Parameter);
+    }
+
+    /// <summary>from = 5e-324 made horizon/from overflow: NaN times crashed GF and made GD record nothing.</summary>
+    [Fact]
+    public void TinyLogSpacedStartResolvesOrIsRefused()
+    {
+        var times = OutputSchedule.LogSpaced(10, 5e-324).Resolve(100, integerSteps: false);
+        Assert.Equal(10, times.Length);
+        Assert.Equal(5e-324, times[0]);
+        Assert.Equal(100, times[^1]);
+        Assert.True(times.Zip(times.Skip(1)).All(p => p.First < p.Second));
+        var model = Model(Spectrum.PowerLaw(10, 2));
+        var problem = new PhaseRetrievalProblem(model, Initialization.Sphere(10, 2), 100);
+        var options = new SimulationOptions { Output = OutputSchedule.LogSpaced(10, 5e-324) };
+        Assert.Equal(10, new PopulationGradientFlow().Solve(problem, options).Trajectory.Samples.Count);
+        // Discrete runs round to steps: 0 (the first times), then the steps up to the horizon, each recorded.
+        var steps = options.Output.Resolve(100, integerSteps: true);
+        Assert.Equal([0, 100], steps);
+        var gd = new PopulationGradientDescent(0.01).Solve(problem, options).Trajectory.Samples;
+        Assert.Equal(steps, gd.Select(p => p.T).ToArray());
+        Assert.Equal(steps, new OnlineSgd(0.01).Solve(problem, options).Trajectory.Samples.Select(p => p.T).ToArray());
+    }
 }

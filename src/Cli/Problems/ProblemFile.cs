@@ -15,13 +15,13 @@ public sealed class ProblemFile
         MaxDepth = 16,
     };
 
-    private ProblemFile(Spectrum spectrum, PhaseRetrievalModel model, double[] init, IDirectSimulator simulator, string dynamicsKind,
-        string methodKind, HierarchyMethod? hierarchy, VolterraMethod? volterra, double horizon, OutputSchedule output)
+    private ProblemFile(Spectrum spectrum, PhaseRetrievalModel model, PhaseRetrievalProblem problem, IDirectSimulator simulator, string dynamicsKind,
+        string methodKind, HierarchyMethod? hierarchy, VolterraMethod? volterra, OutputSchedule output)
     {
         Volterra = volterra;
         Spectrum = spectrum;
         Model = model;
-        Problem = new PhaseRetrievalProblem(Model, init, horizon);
+        Problem = problem;
         Simulator = simulator;
         DynamicsKind = dynamicsKind;
         MethodKind = methodKind;
@@ -159,7 +159,8 @@ public sealed class ProblemFile
         var output = ReadOutput(root.Object("output"), horizon, discrete);
         root.String("name", null);
         root.Finish();
-        return new ProblemFile(spectrum, model, init, simulator, dynamicsKind, methodKind, hierarchy, volterra, horizon, output);
+        var problem = root.Build(() => new PhaseRetrievalProblem(model, init, horizon));
+        return new ProblemFile(spectrum, model, problem, simulator, dynamicsKind, methodKind, hierarchy, volterra, output);
     }
 
     private static Spectrum ReadSpectrum(JsonObjectReader r)

@@ -1,0 +1,58 @@
+using System.Text.Json;
+
+namespace PhaseFlow.Cli.Tests;
+
+/// <summary>Issue 13 through `phaseflow run`: every one of these used to exit 70 (internal error), exit 0 with a wrong
+/// answer, or exit 0 having written nothing.</summary>
+public class RobustnessCliTests
+{
+    private const string P = "\"teacher\":{\"kind\":\"gaussian\",\"seed\":1},\"init\":{\"kind\":\"sphere\",\"seed\":2}";
+
+    private static string Problem(string spectrum, string dynamics, string horizon, string extra = "") =>
+        $"{{\"spectrum\":{spectrum},{P},\"dynamics\":{dynamics},\"horizon\":{horizon}{extra}}}";
+
+    [Theory]
+    [InlineData("{\"kind\":\"powerlaw\",\"a\":2,\"d\":10}", "{\"kind\":\"gd\",\"eta\":1e100}", "1", "population GD diverged at step 1")]
+    [InlineData("{\"kind\":\"powerlaw\",\"a\":2,\"d\":10}", "{\"kind\":\"sgd\",\"eta\":1e100}", "5", "online SGD diverged at step 1")]
+    [InlineData("{\"kind\":\"isotropic\",\"d\":10,\"lambda\":5e-324}", "{\"kind\":\"gf\"}", "100",
+        "spectrum.lambda must be in [2.2250738585072014E-308, 1E+150]")]
+    [InlineData("{\"kind\":\"values\",\"values\":[1e308,1,1]}", "{\"kind\":\"gf\"}", "100", "spectrum.values[0] must be in [2.2250738585072014E-308, 1E+150]")]
+    public void DivergenceAndUnrepresentableSpectraExitTwo(string spectrum, string dynamics, string horizon, string expected) =>
+        CliRun.AssertRunRefused(Problem(spectrum, dynamics, horizon), expected);
+
+    [Fact]
+    public void OverflowingTeacherAndStartNameTheirField()
+    {
+        CliRun.AssertRunRefused("{\"spectrum\":{\"kind\":\"isotropic\",\"d\":2,\"lambda\":1},\"teacher\":{\"kind\":\"values\",\"values\":[1e200,0]}," +
+                                "\"init\":{\"kind\":\"sphere\"},\"dynamics\":{\"kind\":\"gf\"},\"horizon\":1}", "error: p.json: teacher must be a vector with finite s*");
+        CliRun.AssertRunRefused("{\"spectrum\":{\"kind\":\"isotropic\",\"d\":2,\"lambda\":1},\"teacher\":{\"kind\":\"gaussian\"}," +
+                                "\"init\":{\"kind\":\"sphere\",\"radius\":1e100},\"dynamics\":{\"kind\":\"gf\"},\"horizon\":1}", "error: p.json: init must be a vector with finite s");
+    }
+
+    /// <summary>from = 5e-324: GF crashed (NaN output times), GD wrote no sample at all.</summary>
+    [Theory]
+    [InlineData("{\"kind\":\"gf\"}", 10)]
+    [InlineData("{\"kind\":\"gd\",\"eta\":0.01}", 2)]
+    public void TinyLogSpacedStartWritesItsSamples(string dynamics, int samples)
+    {
+        using var dir = new TempDir();
+        var run = CliRun.Of("run", dir.Write("p.json", Problem("{\"kind\":\"powerlaw\",\"a\":2,\"d\":10}", dynamics, "100",
+            ",\"output\":{\"logSpaced\":10,\"from\":5e-324}")), "--out", dir.Path);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(samples + 1, File.ReadAllLines(Path.Combine(dir.Path, "trajectory.csv")).Length);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "summary.json")));
+        Assert.Equal(100, summary.RootElement.GetProperty("final").GetProperty("t").GetDouble());
+    }
+
+    /// <summary>Eigenvalues 1e100 up to t = 1e-98 is eigenvalues 1 up to t = 100 (scale invariance of √λ·w): s → s* = 1.</summary>
+    [Fact]
+    public void LargeEigenvaluesConvergeToSStar()
+    {
+        using var dir = new TempDir();
+        string values = string.Join(",", Enumerable.Repeat("1e100", 10));
+        var run = CliRun.Of("run", dir.Write("p.json", Problem($"{{\"kind\":\"values\",\"values\":[{values}]}}", "{\"kind\":\"gf\"}", "1e-98")), "--out", dir.Path);
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "summary.json")));
+        Assert.Equal(1, summary.RootElement.GetProperty("final").GetProperty("s").GetDouble(), 1e-6);
+    }
+}
