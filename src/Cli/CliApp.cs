@@ -279,6 +279,11 @@ public static class CliApp
             error.WriteLine($"error: cannot write output: {e.Message}");
             return ExitCodes.InputError;
         }
+        catch (OutOfMemoryException)
+        {
+            error.WriteLine("error: out of memory: the run does not fit in this machine's memory; reduce d (or the sizes of the run).");
+            return ExitCodes.InputError;
+        }
         catch (OperationCanceledException)
         {
             error.WriteLine("cancelled");

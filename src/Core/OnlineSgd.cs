@@ -83,6 +83,7 @@ public sealed record OnlineSgd : IDirectSimulator
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(problem);
+        SimulationMemory.EnsureFits(this, problem.Model.Dimension);
         long steps = DiscreteSteps.Count(problem.Horizon);
         var model = problem.Model;
         var recorder = new RunRecorder(Name, model, options, progress, Unit, StepSize);

@@ -123,6 +123,7 @@ public sealed record PopulationGradientFlow : IDirectSimulator
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(problem);
+        SimulationMemory.EnsureFits(this, problem.Model.Dimension);
         var model = problem.Model;
         var recorder = new RunRecorder(Name, model, options, progress, Unit, double.NaN);
         double[] outputs = options.Output.Resolve(problem.Horizon, integerSteps: false);

@@ -55,4 +55,14 @@ public class RobustnessCliTests
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "summary.json")));
         Assert.Equal(1, summary.RootElement.GetProperty("final").GetProperty("s").GetDouble(), 1e-6);
     }
+
+    /// <summary>d = 2^27 for gf needs ≈ 36 GiB: refused with the estimate before the teacher and w(0) are drawn (on a
+    /// machine where it fits there is nothing to refuse).</summary>
+    [Fact]
+    public void DimensionThatCannotFitIsRefusedBeforeRunning()
+    {
+        if (PhaseFlow.Core.SimulationMemory.Estimate(new PhaseFlow.Core.PopulationGradientFlow(), 1 << 27) <= PhaseFlow.Core.SimulationMemory.AvailableBytes) return;
+        CliRun.AssertRunRefused(Problem("{\"kind\":\"isotropic\",\"d\":134217728,\"lambda\":1e-8}", "{\"kind\":\"gf\"}", "1"),
+            "spectrum.d must be at most");
+    }
 }

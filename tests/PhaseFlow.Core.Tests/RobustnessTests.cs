@@ -108,4 +108,35 @@ public class RobustnessTests
         Assert.Equal(steps, gd.Select(p => p.T).ToArray());
         Assert.Equal(steps, new OnlineSgd(0.01).Solve(problem, options).Trajectory.Samples.Select(p => p.T).ToArray());
     }
+
+    /// <summary>The estimate bounds what a run allocates (measured on this thread, d = 2^18, one step or a short flow).</summary>
+    [Fact]
+    public void MemoryEstimateBoundsTheAllocations()
+    {
+        const int d = 1 << 18;
+        IDirectSimulator[] simulators = [new PopulationGradientFlow(), new PopulationGradientFlow(integrator: GradientFlowIntegrator.DormandPrince54),
+            new PopulationGradientDescent(0.01), new OnlineSgd(0.001), new OnlineSgd(0.001, batchSize: 2)];
+        foreach (var simulator in simulators)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var model = Model(Spectrum.PowerLaw(d, 2));
+            var problem = new PhaseRetrievalProblem(model, Initialization.Sphere(d, 2), 1);
+            simulator.Solve(problem, new SimulationOptions { Output = OutputSchedule.At(0, 1) });
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            long estimate = SimulationMemory.Estimate(simulator, d)!.Value;
+            Assert.True(allocated <= estimate, $"{simulator.Name}: {allocated} B allocated, estimate {estimate}");
+            Assert.True(allocated > 0.5 * (estimate - (64L << 20)), $"{simulator.Name}: the estimate {estimate} is far above {allocated}");
+        }
+    }
+
+    [Fact]
+    public void DimensionsThatDoNotFitAreRefusedWithTheEstimate()
+    {
+        var e = Assert.Throws<InvalidParameterException>(() =>
+            SimulationMemory.EnsureFits(new PopulationGradientFlow(), 1 << 27, "spectrum.d", availableBytes: 23L << 30));
+        Assert.Equal("spectrum.d", e.Parameter);
+        Assert.Contains("needs ≈ 285 B per dimension, with 23.0 GiB available", e.Message);
+        Assert.Contains("got 134217728 (needs ≈ 35.7 GiB)", e.Message);
+        SimulationMemory.EnsureFits(new PopulationGradientDescent(0.1), 1 << 27, availableBytes: 23L << 30);
+    }
 }

@@ -107,8 +107,6 @@ public sealed class ProblemFile
         if (root.String("model", "phaseRetrieval") is not "phaseRetrieval" and var other)
             throw JsonObjectReader.Error("model", "\"phaseRetrieval\" (the default) or \"manifold\"", $"\"{other}\"", mustBe: true);
         var spectrum = ReadSpectrum(root.RequireObject("spectrum"));
-        var teacher = ReadTeacher(root.RequireObject("teacher"), spectrum);
-        var init = ReadInit(root.RequireObject("init"), spectrum.Dimension);
         var tolerance = root.Object("tolerance");
         double rtol = 1e-6, atol = 1e-9;
         bool atolGiven = false; // without one, gf scales its default atol to the problem (PopulationGradientFlow)
@@ -130,6 +128,11 @@ public sealed class ProblemFile
             _ => ReadSgd(dynamics),
         };
         dynamics.Finish();
+        // Before the teacher and w(0) take their d-vectors: a d that cannot fit is refused with the estimate, not an OOM.
+        if (root.Get("method") is not { } m || !m.TryGetProperty("kind", out var mk) || mk.ValueKind != JsonValueKind.String || mk.GetString() == "direct")
+            root.Build(() => { SimulationMemory.EnsureFits(simulator, spectrum.Dimension, spectrum.Kind == SpectrumKind.Values ? "spectrum.values.length" : "spectrum.d"); return 0; });
+        var teacher = ReadTeacher(root.RequireObject("teacher"), spectrum);
+        var init = ReadInit(root.RequireObject("init"), spectrum.Dimension);
 
         var model = root.Build(() => new PhaseRetrievalModel(spectrum, teacher));
         var method = root.Object("method");
