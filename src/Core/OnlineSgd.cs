@@ -87,6 +87,7 @@ public sealed record OnlineSgd : IDirectSimulator
         long steps = DiscreteSteps.Count(problem.Horizon);
         var model = problem.Model;
         var recorder = new RunRecorder(Name, model, options, progress, Unit, StepSize);
+        recorder.Notes = SimulationNote.ForStart(problem, stochastic: true);
         double[] outputs = options.Output.Resolve(problem.Horizon, integerSteps: true);
         var w = problem.InitialWeights.ToArray();
         var sampler = new GradientSampler(model, Noise, Seed);

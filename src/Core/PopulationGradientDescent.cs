@@ -29,6 +29,7 @@ public sealed record PopulationGradientDescent : IDirectSimulator
         long steps = DiscreteSteps.Count(problem.Horizon);
         var model = problem.Model;
         var recorder = new RunRecorder(Name, model, options, progress, Unit, StepSize);
+        recorder.Notes = SimulationNote.ForStart(problem, stochastic: false);
         double[] outputs = options.Output.Resolve(problem.Horizon, integerSteps: true);
         var w = problem.InitialWeights.ToArray();
         var lambda = model.Lambda;

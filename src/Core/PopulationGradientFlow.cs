@@ -126,6 +126,7 @@ public sealed record PopulationGradientFlow : IDirectSimulator
         SimulationMemory.EnsureFits(this, problem.Model.Dimension);
         var model = problem.Model;
         var recorder = new RunRecorder(Name, model, options, progress, Unit, double.NaN);
+        recorder.Notes = SimulationNote.ForStart(problem, stochastic: false);
         double[] outputs = options.Output.Resolve(problem.Horizon, integerSteps: false);
         var ode = new OdeProblem(RightHandSide(model), 0, problem.InitialWeights, problem.Horizon);
         var start = model.Statistics(problem.InitialWeights);

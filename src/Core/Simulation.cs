@@ -108,6 +108,9 @@ public sealed class SimulationResult
 
     /// <summary>Wall-clock duration of the run.</summary>
     public TimeSpan WallTime { get; }
+
+    /// <summary>Facts about the run that are correct but probably unintended (e.g. a start at the fixed point w = 0).</summary>
+    public IReadOnlyList<SimulationNote> Notes { get; init; } = [];
 }
 
 /// <summary>Why a simulation stopped early.</summary>
@@ -288,8 +291,11 @@ internal sealed class RunRecorder
 
     public PhaseMarkers Markers() => new(EscapeTime, _options.EscapeThreshold, CrossingTime, _maxS);
 
+    /// <summary>Notes the result carries (see <see cref="SimulationNote.ForStart"/>).</summary>
+    public IReadOnlyList<SimulationNote> Notes { get; set; } = [];
+
     public SimulationResult Result(double[] w, SimulationStatistics stats) =>
-        new(BuildTrajectory(), w, Markers(), stats, Stopwatch.GetElapsedTime(_started));
+        new(BuildTrajectory(), w, Markers(), stats, Stopwatch.GetElapsedTime(_started)) { Notes = Notes };
 
     /// <summary>A state whose s, u, loss or MSE is not finite is a divergence: its numbers must never reach a result.</summary>
     public void CheckFinite(double t, double s, double u, double mse)

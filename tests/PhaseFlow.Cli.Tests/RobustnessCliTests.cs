@@ -65,4 +65,22 @@ public class RobustnessCliTests
         CliRun.AssertRunRefused(Problem("{\"kind\":\"isotropic\",\"d\":134217728,\"lambda\":1e-8}", "{\"kind\":\"gf\"}", "1"),
             "spectrum.d must be at most");
     }
+
+    /// <summary>w(0) = 0 is a fixed point: the run is correct and kept, with a warning and a typed note in summary.json.</summary>
+    [Theory]
+    [InlineData("{\"kind\":\"gf\"}", "100")]
+    [InlineData("{\"kind\":\"gd\",\"eta\":0.01}", "100")]
+    public void StartAtZeroWarnsAndIsNoted(string dynamics, string horizon)
+    {
+        using var dir = new TempDir();
+        string text = $"{{\"spectrum\":{{\"kind\":\"powerlaw\",\"a\":2,\"d\":3}},\"teacher\":{{\"kind\":\"gaussian\"}}," +
+                      $"\"init\":{{\"kind\":\"values\",\"values\":[0,0,0]}},\"dynamics\":{dynamics},\"horizon\":{horizon}}}";
+        var run = CliRun.Of("run", dir.Write("p.json", text), "--out", dir.Path);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("warning: started at the fixed point w = 0", run.Error);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "summary.json")));
+        var note = Assert.Single(summary.RootElement.GetProperty("notes").EnumerateArray());
+        Assert.Equal("startedAtFixedPoint", note.GetProperty("kind").GetString());
+        Assert.Equal(0, summary.RootElement.GetProperty("final").GetProperty("s").GetDouble());
+    }
 }

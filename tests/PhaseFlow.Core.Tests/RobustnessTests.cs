@@ -139,4 +139,44 @@ public class RobustnessTests
         Assert.Contains("got 134217728 (needs ≈ 35.7 GiB)", e.Message);
         SimulationMemory.EnsureFits(new PopulationGradientDescent(0.1), 1 << 27, availableBytes: 23L << 30);
     }
+
+    /// <summary>w(0) = 0 is a fixed point of all three dynamics: the run is kept (it is correct) and says so.</summary>
+    [Fact]
+    public void StartAtZeroStaysAndIsNoted()
+    {
+        var model = Model(Spectrum.PowerLaw(10, 2));
+        var problem = new PhaseRetrievalProblem(model, new double[10], 100);
+        var options = new SimulationOptions { Output = OutputSchedule.At(0, 50, 100) };
+        foreach (var simulator in new IDirectSimulator[] { new PopulationGradientFlow(), new PopulationGradientDescent(0.01), new OnlineSgd(0.01) })
+        {
+            var r = simulator.Solve(problem, options);
+            Assert.Equal(SimulationNoteKind.StartedAtFixedPoint, Assert.Single(r.Notes).Kind);
+            Assert.All(r.Trajectory.Samples, p => Assert.True(p.S == 0 && p.U == 0));
+            Assert.All(r.FinalWeights, x => Assert.Equal(0, x));
+        }
+        var normal = new PopulationGradientFlow().Solve(new PhaseRetrievalProblem(model, Initialization.Sphere(10, 2), 1), options with { Output = OutputSchedule.At(0, 1) });
+        Assert.Empty(normal.Notes);
+    }
+
+    /// <summary>u = 0 is invariant for population GF/GD only when w(0) ⟂ Q^k w* for all k: for isotropic Q that is u(0) = 0;
+    /// for anisotropic Q u(0) = 0 alone is not enough (u̇ = 4(s* − 3s)u^(2) ≠ 0) and the run escapes, without a note.</summary>
+    [Fact]
+    public void ZeroAlignmentIsNotedOnlyWhereItIsInvariant()
+    {
+        var iso = Spectrum.Isotropic(2, 0.5);
+        var isoModel = new PhaseRetrievalModel(iso, [1, -1]);
+        var gd = new PopulationGradientDescent(0.1).Solve(new PhaseRetrievalProblem(isoModel, [0.3, 0.3], 2000), new SimulationOptions());
+        Assert.Equal(SimulationNoteKind.AlignmentInvariant, Assert.Single(gd.Notes).Kind);
+        Assert.All(gd.Trajectory.Samples, p => Assert.Equal(0, p.U));
+        Assert.Equal(isoModel.SStar / 3, gd.Trajectory.Samples[^1].S, 1e-9);
+        Assert.Empty(new OnlineSgd(0.01).Solve(new PhaseRetrievalProblem(isoModel, [0.3, 0.3], 10), new SimulationOptions()).Notes);
+
+        var aniso = Spectrum.FromValues([1, 0.5]);
+        var anisoModel = new PhaseRetrievalModel(aniso, [1, 1]);
+        double[] w0 = [0.25, -0.5]; // u = 1·0.25 + 0.5·(−0.5) = 0, but u^(2) = 0.25 − 0.125 ≠ 0
+        Assert.Equal(0, anisoModel.Statistics(w0).U);
+        var gf = new PopulationGradientFlow().Solve(new PhaseRetrievalProblem(anisoModel, w0, 100), new SimulationOptions());
+        Assert.Empty(gf.Notes);
+        Assert.True(Math.Abs(gf.Trajectory.Samples[^1].U) > 0.9 * anisoModel.SStar);
+    }
 }
