@@ -129,7 +129,7 @@ public sealed class ProblemFile
         };
         dynamics.Finish();
         // Before the teacher and w(0) take their d-vectors: a d that cannot fit is refused with the estimate, not an OOM.
-        if (root.Get("method") is not { } m || !m.TryGetProperty("kind", out var mk) || mk.ValueKind != JsonValueKind.String || mk.GetString() == "direct")
+        if (root.Get("method") is not { ValueKind: JsonValueKind.Object } m || !m.TryGetProperty("kind", out var mk) || mk.ValueKind != JsonValueKind.String || mk.GetString() == "direct")
             root.Build(() => { SimulationMemory.EnsureFits(simulator, spectrum.Dimension, spectrum.Kind == SpectrumKind.Values ? "spectrum.values.length" : "spectrum.d"); return 0; });
         var teacher = ReadTeacher(root.RequireObject("teacher"), spectrum);
         var init = ReadInit(root.RequireObject("init"), spectrum.Dimension);
