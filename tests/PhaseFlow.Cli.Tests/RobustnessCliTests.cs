@@ -83,4 +83,17 @@ public class RobustnessCliTests
         Assert.Equal("startedAtFixedPoint", note.GetProperty("kind").GetString());
         Assert.Equal(0, summary.RootElement.GetProperty("final").GetProperty("s").GetDouble());
     }
+
+    /// <summary>A horizon of 1e-320 made the default output start at horizon/1e4 = 0, refused as a "from" the file never
+    /// gave; below 1e-300 the integrator's steps turn subnormal, so such horizons are refused by name.</summary>
+    [Fact]
+    public void TinyHorizonsRunWithTheDefaultOutputOrAreRefused()
+    {
+        using var dir = new TempDir();
+        var run = CliRun.Of("run", dir.Write("p.json", Problem("{\"kind\":\"powerlaw\",\"a\":2,\"d\":10}", "{\"kind\":\"gf\"}", "1e-300")), "--out", dir.Path);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(62, File.ReadAllLines(Path.Combine(dir.Path, "trajectory.csv")).Length);
+        CliRun.AssertRunRefused(Problem("{\"kind\":\"powerlaw\",\"a\":2,\"d\":10}", "{\"kind\":\"gf\"}", "1e-320"),
+            "horizon must be a time in [1e-300, 1e300], got 1E-320");
+    }
 }

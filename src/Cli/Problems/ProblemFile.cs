@@ -156,8 +156,8 @@ public sealed class ProblemFile
             if (!(horizon >= 1 && horizon <= 1L << 50) || horizon != Math.Floor(horizon))
                 throw JsonObjectReader.Error("horizon", "a whole number of steps in [1, 2^50] for " + dynamicsKind, JsonObjectReader.F(horizon), mustBe: true);
         }
-        else if (!(horizon > 0 && horizon <= 1e300))
-            throw JsonObjectReader.Error("horizon", "a time in (0, 1e300]", JsonObjectReader.F(horizon), mustBe: true);
+        else if (!(horizon >= 1e-300 && horizon <= 1e300)) // below, the integrator's steps turn subnormal and stall
+            throw JsonObjectReader.Error("horizon", "a time in [1e-300, 1e300]", JsonObjectReader.F(horizon), mustBe: true);
 
         var output = ReadOutput(root.Object("output"), horizon, discrete);
         root.String("name", null);
@@ -307,7 +307,8 @@ public sealed class ProblemFile
         if (r is null)
         {
             double from = discrete ? 1 : Math.Min(0.01, horizon / 1e4);
-            return horizon > from ? OutputSchedule.LogSpaced(60, from, includeInitial: true) : OutputSchedule.At(0, horizon);
+            // horizon/1e4 underflows to 0 for subnormal horizons: then just the two ends.
+            return from > 0 && horizon > from ? OutputSchedule.LogSpaced(60, from, includeInitial: true) : OutputSchedule.At(0, horizon);
         }
         OutputSchedule schedule;
         if (r.Has("times") && r.Has("logSpaced")) throw new InputException($"{r.Path} takes either \"times\" or \"logSpaced\", not both");
