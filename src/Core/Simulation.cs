@@ -248,8 +248,8 @@ internal sealed class RunRecorder
     public double EscapeLevel => _escapeLevel;
     public double CrossingLevel => _crossingLevel;
 
-    /// <summary>Marks the first time each threshold is reached (discrete dynamics: the first step at which it holds).</summary>
-    /// <summary>Also throws the divergence when s, u or the loss is not finite.</summary>
+    /// <summary>Marks the first time each threshold is reached (discrete dynamics: the first step at which it holds); throws
+    /// the divergence when s, u or the loss is not finite.</summary>
     public void Track(double t, double s, double u)
     {
         CheckFinite(t, s, u, 0);
