@@ -87,6 +87,7 @@ public static class CliApp
             }
             var parsed = ProblemFile.Parse(text, source);
             var result = ProgressBars.Solve(error, parse.GetValue(progress), bar => RunCommand.Execute(path, parsed, dir, bar, ct));
+            foreach (var note in result.Notes) error.WriteLine($"warning: {note.Message}");
             output.WriteLine($"{result.Statistics.Method}: {result.Trajectory.Samples.Count} samples, {result.Statistics.Steps} steps, " +
                              $"{result.WallTime.TotalSeconds:F3} s; wrote {Path.Combine(dir, "trajectory.csv")} and {Path.Combine(dir, "summary.json")}");
             return ExitCodes.Ok;
@@ -277,6 +278,11 @@ public static class CliApp
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             error.WriteLine($"error: cannot write output: {e.Message}");
+            return ExitCodes.InputError;
+        }
+        catch (OutOfMemoryException)
+        {
+            error.WriteLine("error: out of memory: the run does not fit in this machine's memory; reduce d (or the sizes of the run).");
             return ExitCodes.InputError;
         }
         catch (OperationCanceledException)

@@ -13,7 +13,11 @@ namespace PhaseFlow.Cli;
 /// <param name="Statistics">Work counters.</param>
 /// <param name="WallTime">Duration of the solve.</param>
 /// <param name="Details">Method-specific facts for summary.json (null for direct runs).</param>
-public sealed record RunOutcome(Trajectory Trajectory, PhaseMarkers Markers, SimulationStatistics Statistics, TimeSpan WallTime, JsonObject? Details);
+public sealed record RunOutcome(Trajectory Trajectory, PhaseMarkers Markers, SimulationStatistics Statistics, TimeSpan WallTime, JsonObject? Details)
+{
+    /// <summary>Facts about the start (e.g. the fixed point w = 0) that the CLI prints as warnings and summary.json keeps.</summary>
+    public IReadOnlyList<SimulationNote> Notes { get; init; } = [];
+}
 
 /// <summary><c>phaseflow run problem.json --out DIR</c>: solves one problem and writes trajectory.csv and summary.json.</summary>
 public static class RunCommand
@@ -40,6 +44,7 @@ public static class RunCommand
             var r = problem.Simulator.Solve(problem.Problem, new SimulationOptions { Output = problem.Output }, progress, cancellationToken);
             outcome = new RunOutcome(r.Trajectory, r.Markers, r.Statistics, r.WallTime, null);
         }
+        outcome = outcome with { Notes = SimulationNote.ForStart(problem.Problem, stochastic: problem.DynamicsKind == "sgd") };
         var trajectory = WithFlowTime(outcome.Trajectory);
         var summary = Summary(problemPath, problem, outcome);
         AtomicFile.WriteAll(outDirectory,
@@ -189,6 +194,7 @@ public static class RunCommand
             ["wallTimeSeconds"] = Math.Round(result.WallTime.TotalSeconds, 6),
         };
         if (result.Details is not null) summary.Insert(summary.IndexOf("method") + 1, problem.MethodKind, result.Details);
+        summary["notes"] = new JsonArray([.. result.Notes.Select(n => (JsonNode)new JsonObject { ["kind"] = JsonNamingPolicy.CamelCase.ConvertName(n.Kind.ToString()), ["message"] = n.Message })]);
         return summary;
     }
 }

@@ -83,9 +83,11 @@ public sealed record OnlineSgd : IDirectSimulator
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(problem);
+        SimulationMemory.EnsureFits(this, problem.Model.Dimension);
         long steps = DiscreteSteps.Count(problem.Horizon);
         var model = problem.Model;
-        var recorder = new RunRecorder(model, options, progress, Unit, StepSize);
+        var recorder = new RunRecorder(Name, model, options, progress, Unit, StepSize);
+        recorder.Notes = SimulationNote.ForStart(problem, stochastic: true);
         double[] outputs = options.Output.Resolve(problem.Horizon, integerSteps: true);
         var w = problem.InitialWeights.ToArray();
         var sampler = new GradientSampler(model, Noise, Seed);
@@ -105,8 +107,8 @@ public sealed record OnlineSgd : IDirectSimulator
                 for (int i = 0; i < w.Length; i++) w[i] -= StepSize * gradient[i];
             }
             var st = model.Statistics(w);
-            if (!finite || !double.IsFinite(st.S)) throw recorder.Diverged(Name, k, k * StepSize);
-            recorder.Track(k, st.S, st.U);
+            if (!finite) throw recorder.Diverged(k);
+            recorder.Track(k, st.S, st.U); // throws on a non-finite s, u or loss
             if (next < outputs.Length && outputs[next] == k) { recorder.Record(k, w); next++; }
             if ((k & 255) == 0)
             {

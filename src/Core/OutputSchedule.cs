@@ -19,8 +19,13 @@ public abstract record OutputSchedule
     /// <exception cref="InvalidParameterException">A time lies outside [0, horizon] or the spacing is invalid.</exception>
     public abstract double[] Resolve(double horizon, bool integerSteps);
 
-    private static double[] Finish(IEnumerable<double> times, bool integerSteps) =>
-        (integerSteps ? times.Select(t => Math.Round(t)) : times).Distinct().Order().ToArray();
+    private static double[] Finish(IEnumerable<double> times, bool integerSteps)
+    {
+        var result = (integerSteps ? times.Select(t => Math.Round(t)) : times).Distinct().Order().ToArray();
+        // A NaN here would never be reached by a discrete run: its samples would be lost without a word.
+        if (result.Length == 0 || !result.All(double.IsFinite)) throw new InvalidOperationException("output schedule resolved to no finite times");
+        return result;
+    }
 
     private static string F(double x) => x.ToString("R", CultureInfo.InvariantCulture);
 
@@ -43,7 +48,9 @@ public abstract record OutputSchedule
             Guard.InRange(Count, 2, 1_000_000, "logSpaced");
             if (!(From > 0 && From < horizon))
                 throw new InvalidParameterException("from", $"in (0, horizon = {F(horizon)})", F(From));
-            double ratio = Math.Log(horizon / From) / (Count - 1);
+            // horizon/from overflows for a tiny from: then the difference of logarithms (kept otherwise, for identical times).
+            double quotient = horizon / From;
+            double ratio = (double.IsFinite(quotient) ? Math.Log(quotient) : Math.Log(horizon) - Math.Log(From)) / (Count - 1);
             var times = new double[Count];
             for (int i = 0; i < Count; i++) times[i] = From * Math.Exp(ratio * i);
             times[^1] = horizon;

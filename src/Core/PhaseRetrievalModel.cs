@@ -29,6 +29,10 @@ public sealed class PhaseRetrievalModel
             sStar += _qTeacher[i] * _teacher[i];
             norm2 += _teacher[i] * _teacher[i];
         }
+        // Both feed the loss, the MSE and every tolerance; an overflow here would surface as ∞ in the results.
+        if (!(sStar > 0 && double.IsFinite(sStar) && double.IsFinite(norm2)))
+            throw new InvalidParameterException("teacher", "a vector with finite s* = w*ᵀQw* > 0 and finite ‖w*‖²",
+                $"s* = {InvalidParameterException.Format(sStar)}, ‖w*‖² = {InvalidParameterException.Format(norm2)}");
         SStar = sStar;
         TeacherNormSquared = norm2;
     }

@@ -25,9 +25,11 @@ public sealed record PopulationGradientDescent : IDirectSimulator
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(problem);
+        SimulationMemory.EnsureFits(this, problem.Model.Dimension);
         long steps = DiscreteSteps.Count(problem.Horizon);
         var model = problem.Model;
-        var recorder = new RunRecorder(model, options, progress, Unit, StepSize);
+        var recorder = new RunRecorder(Name, model, options, progress, Unit, StepSize);
+        recorder.Notes = SimulationNote.ForStart(problem, stochastic: false);
         double[] outputs = options.Output.Resolve(problem.Horizon, integerSteps: true);
         var w = problem.InitialWeights.ToArray();
         var lambda = model.Lambda;
@@ -40,8 +42,7 @@ public sealed record PopulationGradientDescent : IDirectSimulator
         for (long k = 1; k <= steps; k++)
         {
             (s, u) = VectorKernels.DescentStep(lambda, qt, w, 4 * eta * (sStar - 3 * s), 8 * eta * u);
-            if (!double.IsFinite(s) || !double.IsFinite(u)) throw recorder.Diverged(Name, k, k * eta);
-            recorder.Track(k, s, u);
+            recorder.Track(k, s, u); // throws on a non-finite s, u or loss
             if (next < outputs.Length && outputs[next] == k) { recorder.Record(k, w); next++; }
             if ((k & 4095) == 0)
             {

@@ -18,20 +18,26 @@ public enum GradientFlowIntegrator
 /// limited by accuracy only, at O(d) work and memory per step.</remarks>
 public sealed record PopulationGradientFlow : IDirectSimulator
 {
+    /// <summary>The default atol, <see cref="ScalesAbsoluteTolerance"/> being set: 1e-9 for problems whose weights are
+    /// of order one or larger, scaled down for the others (see <see cref="EffectiveAbsoluteTolerance"/>).</summary>
+    public const double DefaultAbsoluteTolerance = 1e-9;
+
     /// <summary>Creates the simulator.</summary>
     /// <param name="relativeTolerance">rtol in (0, 1).</param>
-    /// <param name="absoluteTolerance">atol ≥ 0.</param>
+    /// <param name="absoluteTolerance">atol ≥ 0, absolute in the components of w and used as given; null (the default)
+    /// for <see cref="DefaultAbsoluteTolerance"/> scaled to the problem.</param>
     /// <param name="integrator">The ODE method.</param>
     /// <param name="maxSteps">Step limit of the integrator.</param>
-    public PopulationGradientFlow(double relativeTolerance = 1e-6, double absoluteTolerance = 1e-9,
+    public PopulationGradientFlow(double relativeTolerance = 1e-6, double? absoluteTolerance = null,
         GradientFlowIntegrator integrator = GradientFlowIntegrator.Rodas4, long maxSteps = 10_000_000)
     {
         if (!(relativeTolerance > 0 && relativeTolerance < 1))
             throw new InvalidParameterException("rtol", "in (0, 1)", InvalidParameterException.Format(relativeTolerance));
-        Guard.NonNegative(absoluteTolerance, "atol");
+        if (absoluteTolerance is { } atol) Guard.NonNegative(atol, "atol");
         Guard.InRange(maxSteps, 1, long.MaxValue, "maxSteps");
         RelativeTolerance = relativeTolerance;
-        AbsoluteTolerance = absoluteTolerance;
+        AbsoluteTolerance = absoluteTolerance ?? DefaultAbsoluteTolerance;
+        ScalesAbsoluteTolerance = absoluteTolerance is null;
         Integrator = integrator;
         MaxSteps = maxSteps;
     }
@@ -39,8 +45,24 @@ public sealed record PopulationGradientFlow : IDirectSimulator
     /// <summary>rtol.</summary>
     public double RelativeTolerance { get; }
 
-    /// <summary>atol.</summary>
+    /// <summary>atol as given (absolute in the components of w), or <see cref="DefaultAbsoluteTolerance"/> when none was
+    /// given; a run uses <see cref="EffectiveAbsoluteTolerance"/>.</summary>
     public double AbsoluteTolerance { get; }
+
+    /// <summary>True when no atol was given: the default is then scaled to each problem.</summary>
+    public bool ScalesAbsoluteTolerance { get; }
+
+    /// <summary>The atol a run of <paramref name="model"/> uses. A given atol is used as is. The default is
+    /// 1e-9 · min(1, √(s*/λ_max)): √(s*/λ_max) is the size of w along the top eigenvector at the solution, so the
+    /// tolerance stays below the weights however the spectrum is scaled (eigenvalues 1e100 put w* near 1e-50, where an
+    /// absolute 1e-9 would accept any answer), while normalised problems (s* = 1, λ ≤ 1) keep exactly 1e-9.</summary>
+    public double EffectiveAbsoluteTolerance(PhaseRetrievalModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!ScalesAbsoluteTolerance) return AbsoluteTolerance;
+        double scale = Math.Sqrt(Math.Abs(model.SStar) / model.Spectrum.Max);
+        return scale >= 1 ? AbsoluteTolerance : AbsoluteTolerance * scale;
+    }
 
     /// <summary>The ODE method.</summary>
     public GradientFlowIntegrator Integrator { get; }
@@ -101,8 +123,10 @@ public sealed record PopulationGradientFlow : IDirectSimulator
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(problem);
+        SimulationMemory.EnsureFits(this, problem.Model.Dimension);
         var model = problem.Model;
-        var recorder = new RunRecorder(model, options, progress, Unit, double.NaN);
+        var recorder = new RunRecorder(Name, model, options, progress, Unit, double.NaN);
+        recorder.Notes = SimulationNote.ForStart(problem, stochastic: false);
         double[] outputs = options.Output.Resolve(problem.Horizon, integerSteps: false);
         var ode = new OdeProblem(RightHandSide(model), 0, problem.InitialWeights, problem.Horizon);
         var start = model.Statistics(problem.InitialWeights);
@@ -140,7 +164,7 @@ public sealed record PopulationGradientFlow : IDirectSimulator
         var odeOptions = new OdeOptions
         {
             RelativeTolerance = RelativeTolerance,
-            AbsoluteTolerance = AbsoluteTolerance,
+            AbsoluteTolerance = EffectiveAbsoluteTolerance(model),
             MaxSteps = MaxSteps,
             OutputTimes = outputs,
             OutputHandler = (t, w) => recorder.Record(t, w),
@@ -158,11 +182,14 @@ public sealed record PopulationGradientFlow : IDirectSimulator
         {
             throw SimulationFailedException.FromIntegration(Name, e, recorder.BuildTrajectory());
         }
+        var final = solution.Y.ToArray();
+        var end = model.Statistics(final);
+        recorder.CheckFinite(problem.Horizon, end.S, end.U, 0);
         var st = solution.Statistics;
         recorder.SetMarkers(solution.Events.FirstOrDefault(e => e.Name == escape.Name)?.T,
             solution.Events.FirstOrDefault(e => e.Name == crossing.Name)?.T);
         recorder.Report(problem.Horizon, problem.Horizon, st.AcceptedSteps, force: true);
-        return recorder.Result(solution.Y.ToArray(),
+        return recorder.Result(final,
             new SimulationStatistics(Name, st.AcceptedSteps, st.RejectedSteps, st.FunctionEvaluations)
             {
                 JacobianEvaluations = st.JacobianEvaluations,

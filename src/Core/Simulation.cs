@@ -15,6 +15,11 @@ public sealed class PhaseRetrievalProblem
         ArgumentNullException.ThrowIfNull(model);
         Model = model;
         _initial = Initialization.FromValues(model.Dimension, initialWeights);
+        var st = model.Statistics(_initial);
+        double loss = model.Loss(st), mse = model.Mse(_initial);
+        if (!(double.IsFinite(st.S) && double.IsFinite(st.U) && double.IsFinite(loss) && double.IsFinite(mse)))
+            throw new InvalidParameterException("init", "a vector with finite s = wᵀQw, u, loss 3s² + … and MSE (s below about 1e154)",
+                $"s = {InvalidParameterException.Format(st.S)}, loss = {InvalidParameterException.Format(loss)}, MSE = {InvalidParameterException.Format(mse)}");
         Guard.Positive(horizon, "horizon");
         Horizon = horizon;
     }
@@ -103,6 +108,9 @@ public sealed class SimulationResult
 
     /// <summary>Wall-clock duration of the run.</summary>
     public TimeSpan WallTime { get; }
+
+    /// <summary>Facts about the run that are correct but probably unintended (e.g. a start at the fixed point w = 0).</summary>
+    public IReadOnlyList<SimulationNote> Notes { get; init; } = [];
 }
 
 /// <summary>Why a simulation stopped early.</summary>
@@ -213,8 +221,9 @@ internal sealed class RunRecorder
     private readonly long _started = Stopwatch.GetTimestamp();
     private double _maxS;
 
-    public RunRecorder(PhaseRetrievalModel model, SimulationOptions options, IProgress<SimulationProgress>? progress, TimeUnit unit, double stepSize)
+    public RunRecorder(string method, PhaseRetrievalModel model, SimulationOptions options, IProgress<SimulationProgress>? progress, TimeUnit unit, double stepSize)
     {
+        Method = method;
         ArgumentNullException.ThrowIfNull(options);
         if (!(options.EscapeThreshold > 0 && options.EscapeThreshold < 1))
             throw new InvalidParameterException("EscapeThreshold", "in (0, 1)", InvalidParameterException.Format(options.EscapeThreshold));
@@ -230,6 +239,7 @@ internal sealed class RunRecorder
         _crossingLevel = model.SStar / 3;
     }
 
+    public string Method { get; }
     public TimeUnit Unit { get; }
     public double StepSize { get; }
     public double? EscapeTime { get; private set; }
@@ -238,9 +248,11 @@ internal sealed class RunRecorder
     public double EscapeLevel => _escapeLevel;
     public double CrossingLevel => _crossingLevel;
 
-    /// <summary>Marks the first time each threshold is reached (discrete dynamics: the first step at which it holds).</summary>
+    /// <summary>Marks the first time each threshold is reached (discrete dynamics: the first step at which it holds); throws
+    /// the divergence when s, u or the loss is not finite.</summary>
     public void Track(double t, double s, double u)
     {
+        CheckFinite(t, s, u, 0);
         if (s > _maxS) _maxS = s;
         if (EscapeTime is null && Math.Abs(u) >= _escapeLevel) EscapeTime = t;
         if (CrossingTime is null && s >= _crossingLevel) CrossingTime = t;
@@ -262,9 +274,11 @@ internal sealed class RunRecorder
     public void Record(double t, ReadOnlySpan<double> w)
     {
         var st = _model.Statistics(w);
+        double mse = _model.Mse(w);
+        CheckFinite(t, st.S, st.U, mse);
         var extras = new double[_options.ExtraColumns.Count];
         for (int i = 0; i < extras.Length; i++) extras[i] = _options.ExtraColumns[i].Function(w);
-        var sample = new TrajectorySample(t, st.S, st.U, _model.Mse(w), _model.Loss(st), extras);
+        var sample = new TrajectorySample(t, st.S, st.U, mse, _model.Loss(st), extras);
         _samples.Add(sample);
         _maxS = Math.Max(_maxS, st.S);
         _options.Observer?.OnSample(sample, w);
@@ -277,12 +291,27 @@ internal sealed class RunRecorder
 
     public PhaseMarkers Markers() => new(EscapeTime, _options.EscapeThreshold, CrossingTime, _maxS);
 
-    public SimulationResult Result(double[] w, SimulationStatistics stats) =>
-        new(BuildTrajectory(), w, Markers(), stats, Stopwatch.GetElapsedTime(_started));
+    /// <summary>Notes the result carries (see <see cref="SimulationNote.ForStart"/>).</summary>
+    public IReadOnlyList<SimulationNote> Notes { get; set; } = [];
 
-    public SimulationFailedException Diverged(string method, long step, double time) =>
-        new(SimulationFailure.Diverged,
-            $"{method} diverged at step {step.ToString(CultureInfo.InvariantCulture)} (t = {time.ToString("G6", CultureInfo.InvariantCulture)}): " +
-            "values overflowed or became NaN; reduce the step size.",
-            time, step, BuildTrajectory());
+    public SimulationResult Result(double[] w, SimulationStatistics stats) =>
+        new(BuildTrajectory(), w, Markers(), stats, Stopwatch.GetElapsedTime(_started)) { Notes = Notes };
+
+    /// <summary>A state whose s, u, loss or MSE is not finite is a divergence: its numbers must never reach a result.</summary>
+    public void CheckFinite(double t, double s, double u, double mse)
+    {
+        if (!double.IsFinite(_model.Loss(new SummaryStatistics(s, u))) || !double.IsFinite(mse)) throw Diverged(t);
+    }
+
+    /// <summary>The failure at <paramref name="t"/> (a step for discrete dynamics).</summary>
+    public SimulationFailedException Diverged(double t)
+    {
+        string time = (Unit == TimeUnit.Steps ? t * StepSize : t).ToString("G6", CultureInfo.InvariantCulture);
+        return Unit == TimeUnit.Steps
+            ? new(SimulationFailure.Diverged,
+                $"{Method} diverged at step {((long)t).ToString(CultureInfo.InvariantCulture)} (flow time η·k = {time}): s, u, the loss or the MSE " +
+                "overflowed or became NaN; reduce the step size η.", t * StepSize, (long)t, BuildTrajectory())
+            : new(SimulationFailure.Diverged,
+                $"{Method} diverged at t = {time}: s, u, the loss or the MSE overflowed or became NaN.", t, null, BuildTrajectory());
+    }
 }

@@ -23,6 +23,14 @@ public sealed class Spectrum
     /// <summary>Largest dimension a spectrum may have (the direct simulators hold several d-vectors).</summary>
     public const int MaxDimension = 1 << 27;
 
+    /// <summary>Smallest eigenvalue a spectrum may have: the smallest normal double. Subnormal eigenvalues underflow the
+    /// teacher normalisation Σλg² to zero.</summary>
+    public const double MinEigenvalue = 2.2250738585072014E-308;
+
+    /// <summary>Largest eigenvalue a spectrum may have. Beyond it s = wᵀQw of a unit vector, the loss 3s² and the
+    /// normalisation Σλg² overflow.</summary>
+    public const double MaxEigenvalue = 1e150;
+
     private readonly double[] _lambda;
 
     private Spectrum(double[] lambda, SpectrumKind kind, string description, double exponent)
@@ -79,7 +87,7 @@ public sealed class Spectrum
     public static Spectrum Isotropic(int d, double lambda)
     {
         Guard.InRange(d, 1, MaxDimension, "d");
-        Guard.Positive(lambda, "lambda");
+        CheckEigenvalue(lambda, "lambda");
         var values = new double[d];
         Array.Fill(values, lambda);
         return new Spectrum(values, SpectrumKind.Isotropic, $"isotropic λ = {lambda}, d = {d}", double.NaN);
@@ -90,9 +98,9 @@ public sealed class Spectrum
     public static Spectrum Spiked(int d, double signal, double spike, double bulk)
     {
         Guard.InRange(d, 3, MaxDimension, "d");
-        Guard.Positive(signal, "signal");
-        Guard.Positive(spike, "spike");
-        Guard.Positive(bulk, "bulk");
+        CheckEigenvalue(signal, "signal");
+        CheckEigenvalue(spike, "spike");
+        CheckEigenvalue(bulk, "bulk");
         var values = new double[d];
         Array.Fill(values, bulk);
         values[0] = signal;
@@ -104,10 +112,16 @@ public sealed class Spectrum
     public static Spectrum FromValues(ReadOnlySpan<double> values)
     {
         Guard.InRange(values.Length, 1, MaxDimension, "values.length");
-        for (int i = 0; i < values.Length; i++)
-            if (!(values[i] > 0) || !double.IsFinite(values[i]))
-                throw new InvalidParameterException($"values[{i}]", "finite and > 0", InvalidParameterException.Format(values[i]));
+        for (int i = 0; i < values.Length; i++) CheckEigenvalue(values[i], $"values[{i}]");
         return new Spectrum(values.ToArray(), SpectrumKind.Values, $"{values.Length} given eigenvalues", double.NaN);
+    }
+
+    private static void CheckEigenvalue(double value, string name)
+    {
+        Guard.Positive(value, name);
+        if (!(value >= MinEigenvalue && value <= MaxEigenvalue))
+            throw new InvalidParameterException(name, "in [2.2250738585072014E-308, 1E+150] (a normal double; larger eigenvalues overflow " +
+                "the teacher normalisation Σλg², s = wᵀQw and the loss 3s²)", InvalidParameterException.Format(value));
     }
 
     /// <summary>The eigenvalues λ_1..λ_d (index 0 is λ_1).</summary>

@@ -118,7 +118,7 @@ internal sealed class JsonObjectReader
         }
         catch (InvalidParameterException e)
         {
-            throw new InputException(e.WithPrefix(Path + ".").Message);
+            throw new InputException(Path.Length == 0 ? e.Message : e.WithPrefix(Path + ".").Message); // the root has no prefix
         }
     }
 

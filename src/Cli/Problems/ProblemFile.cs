@@ -15,13 +15,13 @@ public sealed class ProblemFile
         MaxDepth = 16,
     };
 
-    private ProblemFile(Spectrum spectrum, PhaseRetrievalModel model, double[] init, IDirectSimulator simulator, string dynamicsKind,
-        string methodKind, HierarchyMethod? hierarchy, VolterraMethod? volterra, double horizon, OutputSchedule output)
+    private ProblemFile(Spectrum spectrum, PhaseRetrievalModel model, PhaseRetrievalProblem problem, IDirectSimulator simulator, string dynamicsKind,
+        string methodKind, HierarchyMethod? hierarchy, VolterraMethod? volterra, OutputSchedule output)
     {
         Volterra = volterra;
         Spectrum = spectrum;
         Model = model;
-        Problem = new PhaseRetrievalProblem(Model, init, horizon);
+        Problem = problem;
         Simulator = simulator;
         DynamicsKind = dynamicsKind;
         MethodKind = methodKind;
@@ -107,13 +107,13 @@ public sealed class ProblemFile
         if (root.String("model", "phaseRetrieval") is not "phaseRetrieval" and var other)
             throw JsonObjectReader.Error("model", "\"phaseRetrieval\" (the default) or \"manifold\"", $"\"{other}\"", mustBe: true);
         var spectrum = ReadSpectrum(root.RequireObject("spectrum"));
-        var teacher = ReadTeacher(root.RequireObject("teacher"), spectrum);
-        var init = ReadInit(root.RequireObject("init"), spectrum.Dimension);
         var tolerance = root.Object("tolerance");
         double rtol = 1e-6, atol = 1e-9;
+        bool atolGiven = false; // without one, gf scales its default atol to the problem (PopulationGradientFlow)
         if (tolerance is not null)
         {
             rtol = tolerance.Double("rtol", rtol);
+            atolGiven = tolerance.Has("atol");
             atol = tolerance.Double("atol", atol);
             if (!(rtol > 0 && rtol < 1)) throw JsonObjectReader.Error(tolerance.Child("rtol"), "in (0, 1)", JsonObjectReader.F(rtol), mustBe: true);
             if (!(atol >= 0)) throw JsonObjectReader.Error(tolerance.Child("atol"), ">= 0", JsonObjectReader.F(atol), mustBe: true);
@@ -123,11 +123,16 @@ public sealed class ProblemFile
         string dynamicsKind = dynamics.Kind("gf", "gd", "sgd");
         IDirectSimulator simulator = dynamicsKind switch
         {
-            "gf" => ReadGf(dynamics, rtol, atol),
+            "gf" => ReadGf(dynamics, rtol, atolGiven ? atol : null),
             "gd" => ReadGd(dynamics),
             _ => ReadSgd(dynamics),
         };
         dynamics.Finish();
+        // Before the teacher and w(0) take their d-vectors: a d that cannot fit is refused with the estimate, not an OOM.
+        if (root.Get("method") is not { ValueKind: JsonValueKind.Object } m || !m.TryGetProperty("kind", out var mk) || mk.ValueKind != JsonValueKind.String || mk.GetString() == "direct")
+            root.Build(() => { SimulationMemory.EnsureFits(simulator, spectrum.Dimension, spectrum.Kind == SpectrumKind.Values ? "spectrum.values.length" : "spectrum.d"); return 0; });
+        var teacher = ReadTeacher(root.RequireObject("teacher"), spectrum);
+        var init = ReadInit(root.RequireObject("init"), spectrum.Dimension);
 
         var model = root.Build(() => new PhaseRetrievalModel(spectrum, teacher));
         var method = root.Object("method");
@@ -151,13 +156,14 @@ public sealed class ProblemFile
             if (!(horizon >= 1 && horizon <= 1L << 50) || horizon != Math.Floor(horizon))
                 throw JsonObjectReader.Error("horizon", "a whole number of steps in [1, 2^50] for " + dynamicsKind, JsonObjectReader.F(horizon), mustBe: true);
         }
-        else if (!(horizon > 0 && horizon <= 1e300))
-            throw JsonObjectReader.Error("horizon", "a time in (0, 1e300]", JsonObjectReader.F(horizon), mustBe: true);
+        else if (!(horizon >= 1e-300 && horizon <= 1e300)) // below, the integrator's steps turn subnormal and stall
+            throw JsonObjectReader.Error("horizon", "a time in [1e-300, 1e300]", JsonObjectReader.F(horizon), mustBe: true);
 
         var output = ReadOutput(root.Object("output"), horizon, discrete);
         root.String("name", null);
         root.Finish();
-        return new ProblemFile(spectrum, model, init, simulator, dynamicsKind, methodKind, hierarchy, volterra, horizon, output);
+        var problem = root.Build(() => new PhaseRetrievalProblem(model, init, horizon));
+        return new ProblemFile(spectrum, model, problem, simulator, dynamicsKind, methodKind, hierarchy, volterra, output);
     }
 
     private static Spectrum ReadSpectrum(JsonObjectReader r)
@@ -247,7 +253,7 @@ public sealed class ProblemFile
         return init;
     }
 
-    private static PopulationGradientFlow ReadGf(JsonObjectReader r, double rtol, double atol)
+    private static PopulationGradientFlow ReadGf(JsonObjectReader r, double rtol, double? atol)
     {
         string name = r.String("integrator", "rodas4")!;
         var integrator = name switch
@@ -301,7 +307,8 @@ public sealed class ProblemFile
         if (r is null)
         {
             double from = discrete ? 1 : Math.Min(0.01, horizon / 1e4);
-            return horizon > from ? OutputSchedule.LogSpaced(60, from, includeInitial: true) : OutputSchedule.At(0, horizon);
+            // horizon/1e4 underflows to 0 for subnormal horizons: then just the two ends.
+            return from > 0 && horizon > from ? OutputSchedule.LogSpaced(60, from, includeInitial: true) : OutputSchedule.At(0, horizon);
         }
         OutputSchedule schedule;
         if (r.Has("times") && r.Has("logSpaced")) throw new InputException($"{r.Path} takes either \"times\" or \"logSpaced\", not both");
