@@ -13,13 +13,17 @@ namespace PhaseFlow.Cli;
 /// <param name="Statistics">Work counters.</param>
 /// <param name="WallTime">Duration of the solve.</param>
 /// <param name="Details">Method-specific facts for summary.json (null for direct runs).</param>
-public sealed record RunOutcome(Trajectory Trajectory, PhaseMarkers Markers, SimulationStatistics Statistics, TimeSpan WallTime, JsonObject? Details);
+/// <param name="InvalidFrom">A reduction that left its domain of validity: where and why (the trajectory stops there).</param>
+public sealed record RunOutcome(Trajectory Trajectory, PhaseMarkers Markers, SimulationStatistics Statistics, TimeSpan WallTime, JsonObject? Details,
+    ReductionViolation? InvalidFrom = null);
 
 /// <summary><c>phaseflow run problem.json --out DIR</c>: solves one problem and writes trajectory.csv and summary.json.</summary>
 public static class RunCommand
 {
     /// <summary>Solves a parsed problem file (read from <paramref name="problemPath"/>, which summary.json names) and writes
     /// trajectory.csv and summary.json atomically; returns what was computed.</summary>
+    /// <exception cref="InvalidReductionException">A reduction left its domain of validity; thrown after the valid part and a
+    /// summary.json naming the time and the inequality were written.</exception>
     public static RunOutcome Execute(string problemPath, ProblemFile problem, string outDirectory, IProgress<SimulationProgress>? progress,
         CancellationToken cancellationToken)
     {
@@ -28,12 +32,12 @@ public static class RunCommand
         if (problem.Hierarchy is { } method)
         {
             var r = method.Solve(problem.Problem, problem.Output, progress, cancellationToken);
-            outcome = new RunOutcome(r.Trajectory, r.Markers, r.Statistics, r.WallTime, HierarchyDetails(method, r));
+            outcome = new RunOutcome(r.Trajectory, r.Markers, r.Statistics, r.WallTime, HierarchyDetails(method, r), r.InvalidFrom);
         }
         else if (problem.Volterra is { } volterra)
         {
             var r = volterra.Solve(problem.Problem, problem.Output, progress, cancellationToken);
-            outcome = new RunOutcome(r.Trajectory, r.Markers, r.Statistics, r.WallTime, VolterraDetails(r));
+            outcome = new RunOutcome(r.Trajectory, r.Markers, r.Statistics, r.WallTime, VolterraDetails(r), r.InvalidFrom);
         }
         else
         {
@@ -47,6 +51,7 @@ public static class RunCommand
             ("trajectory.csv", trajectory.WriteCsv),
             ("summary.json", w => w.Write(summary.ToJsonString(JsonFiles.Options) + "\n")),
         ]);
+        if (outcome.InvalidFrom is { } invalid) throw new InvalidReductionException(outcome.Statistics.Method, invalid, outcome.Trajectory);
         return outcome;
     }
 
@@ -76,7 +81,8 @@ public static class RunCommand
             ["description"] = result.Nodes.Description,
             ["escapeRate"] = rate.Rate,
             ["topRate"] = rate.TopRate,
-            ["growingModeEscapeTime"] = rate.TimeToReach(result.Markers.EscapeThreshold),
+            // +∞ when the start has no weight on the growing mode (w(0) = 0 is a fixed point): JSON null, "never".
+            ["growingModeEscapeTime"] = Finite(rate.TimeToReach(result.Markers.EscapeThreshold)),
             ["T1"] = result.Markers.EscapeTime,
             ["criticalCrossingTime"] = result.Markers.CriticalCrossingTime,
             ["T1Prime"] = result.TransitionEndTime,
@@ -91,6 +97,21 @@ public static class RunCommand
             },
         };
     }
+
+    /// <summary>Where and why a reduction became invalid, for summary.json (null when it did not).</summary>
+    internal static JsonObject? Violation(ReductionViolation? v) => v is null ? null : new JsonObject
+    {
+        ["t"] = v.Time,
+        ["inequality"] = v.Inequality.ToString(),
+        ["index"] = v.Index,
+        ["statement"] = v.Statement,
+        ["left"] = v.Left,
+        ["right"] = v.Right,
+        ["slack"] = v.Slack,
+        ["message"] = v.Message,
+    };
+
+    private static double? Finite(double x) => double.IsFinite(x) ? x : null;
 
     /// <summary>Discrete dynamics gain a column flow_time = η·k, the gradient-flow time of step k.</summary>
     private static Trajectory WithFlowTime(Trajectory t)
@@ -188,7 +209,12 @@ public static class RunCommand
             ["samples"] = result.Trajectory.Samples.Count,
             ["wallTimeSeconds"] = Math.Round(result.WallTime.TotalSeconds, 6),
         };
-        if (result.Details is not null) summary.Insert(summary.IndexOf("method") + 1, problem.MethodKind, result.Details);
+        if (result.Details is not null)
+        {
+            summary.Insert(summary.IndexOf("method") + 1, problem.MethodKind, result.Details);
+            // Reductions say whether they stayed valid; null when they did.
+            summary.Insert(summary.IndexOf(problem.MethodKind) + 1, "invalidFrom", Violation(result.InvalidFrom));
+        }
         return summary;
     }
 }
