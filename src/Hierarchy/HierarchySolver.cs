@@ -117,6 +117,10 @@ public sealed record HierarchyOptions
     /// <summary>Stop where the moments leave the set of possible moments (s^(k) ≥ 0, Cauchy–Schwarz, Hankel; see
     /// <see cref="HierarchyResult.InvalidFrom"/>). Default true; false integrates on (for studying how a truncation fails).</summary>
     public bool CheckValidity { get; init; } = true;
+
+    /// <summary>Relative slack of the validity check on top of the integrator's error allowance, in [0, 0.1): an inequality
+    /// Left ≤ Right counts as violated only beyond this fraction of |Left| + |Right|. Default 1e-6 (see docs/hierarchy.md).</summary>
+    public double ValidityFloor { get; init; } = 1e-6;
 }
 
 /// <summary>The outcome of a hierarchy integration.</summary>
@@ -265,7 +269,7 @@ public static class HierarchySolver
             for (int k = 0; k <= order; k++) scaledTeacher[k] = constants.SStarMoment(k) / powers[k];
             // The orders the result reports: s, u and the MSE (k ≤ 1), and every order when the moments are recorded.
             checks = new MomentChecks(options.RecordMoments ? order : 1, scaledTeacher, options.RelativeTolerance, options.AbsoluteTolerance,
-                system.ConditionNumber ?? 0, rho, order);
+                system.ConditionNumber ?? 0, rho, order, options.ValidityFloor);
             if (checks.Margin(y0) > 0)
             {
                 // Moments given at t = 0 that no real w has: nothing to integrate.
@@ -376,6 +380,8 @@ public static class HierarchySolver
         if (o.MaxSteps < 1) throw new InvalidParameterException("maxSteps", ">= 1", o.MaxSteps.ToString(CultureInfo.InvariantCulture));
         if (!(o.EscapeThreshold > 0 && o.EscapeThreshold < 1))
             throw new InvalidParameterException("escapeThreshold", "in (0, 1)", F(o.EscapeThreshold));
+        if (!(o.ValidityFloor >= 0 && o.ValidityFloor < 0.1))
+            throw new InvalidParameterException("validityFloor", "in [0, 0.1)", F(o.ValidityFloor));
         if (!Enum.IsDefined(o.Integrator))
             throw new InvalidParameterException("integrator", "Rodas4, DormandPrince54 or DormandPrince853", o.Integrator.ToString());
     }

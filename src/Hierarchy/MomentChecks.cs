@@ -8,12 +8,15 @@ namespace PhaseFlow.Hierarchy;
 /// <remarks>Why not every order: the truncation's error enters at the top order and reaches s after K integrations, so the
 /// top moments of a zero closure leave the possible set at once (t ≈ 1e-8 for K = 24, power law a = 2) while s and u stay
 /// exact to 1e-11 over the escape; the check certifies what the result reports.</remarks>
-/// <remarks>Slack: each state component carries the error allowance e_i = f·(rtol·|x_i| + atol), the tolerance the
-/// integrator holds per step, times f = <see cref="SlackFactor"/> plus the accepted steps (local errors add up at most
-/// linearly, the bound the agreement tests use), plus the closure's rounding κ·ε·|x_i|. An inequality counts as violated only
+/// <remarks>Slack: each state component carries the error allowance e_i = f·((rtol + κ·ε)·|x_i| + atol), the tolerance the
+/// integrator holds per step (and the exact closure's rounding), times f = 16 + 4·(accepted steps): the order-0 moments
+/// are bare integrals, nothing damps their errors, so local errors add up linearly. An inequality counts as violated only
 /// when it fails by more than its first-order sensitivity to those allowances, Σ_i |∂g/∂x_i|·e_i, plus 8ε of its terms for
-/// the rounding of the products: so an inequality that holds with equality (isotropic Hankel minors, a rank-one start)
-/// is never flagged because of rounding.</remarks>
+/// the rounding of the products, plus the relative floor (default 1e-6) of its terms: an exact closure with K > r − 1
+/// carries a Jordan block that amplifies rounding polynomially in time (isotropic d = 1, K = 4, rtol 1e-13: 4e-9 relative
+/// off Cauchy–Schwarz's equality by t = 15), and a violation below that certifies nothing about the values. So an inequality
+/// that holds with equality (isotropic Hankel minors, d = 1, a start on the teacher's line, convergence to w*) is not
+/// flagged because of rounding.</remarks>
 internal sealed class MomentChecks
 {
     /// <summary>Multiple of the per-step tolerance allowed before a deficit counts (see the remarks).</summary>
@@ -22,11 +25,13 @@ internal sealed class MomentChecks
     private const double Eps = 2.220446049250313e-16;
     private readonly int _order, _checked;
     private readonly double[] _c;
-    private readonly double _rtol, _atol;
+    private readonly double _rtol, _atol, _floor;
     private readonly double _rho;
 
-    public MomentChecks(int checkedOrder, double[] scaledTeacherMoments, double rtol, double atol, double conditionNumber, double rho, int order)
+    public MomentChecks(int checkedOrder, double[] scaledTeacherMoments, double rtol, double atol, double conditionNumber, double rho, int order,
+        double floor)
     {
+        _floor = floor;
         _checked = checkedOrder;
         _order = order;
         _c = scaledTeacherMoments;
@@ -38,7 +43,10 @@ internal sealed class MomentChecks
     /// <summary>Accepted steps so far (the slack grows with them).</summary>
     public long Steps { get; set; }
 
-    private double Allowance(double x) => (SlackFactor + Steps) * (_rtol * Math.Abs(x) + _atol);
+    /// <summary>Multiple of the per-step tolerance added per accepted step (see the remarks).</summary>
+    internal const double StepFactor = 4;
+
+    private double Allowance(double x) => (SlackFactor + StepFactor * Steps) * (_rtol * Math.Abs(x) + _atol);
 
     /// <summary>max over the inequalities of (deficit − slack)/slack: negative while every inequality holds within its slack.</summary>
     public double Margin(ReadOnlySpan<double> y) => Worst(y).Margin;
@@ -50,13 +58,14 @@ internal sealed class MomentChecks
         for (int k = 0; k <= _checked; k++)
         {
             double x = y[k], v = y[n + k], ex = Allowance(x), ev = Allowance(v);
-            worst.Consider(0, x, ex, MomentInequality.NonNegativity, k);
+            // s^(k) ≥ 0 has no terms to be relative to: the teacher's moment sets the scale.
+            worst.Consider(0, x, ex + _floor * (Math.Abs(x) + _c[k]), MomentInequality.NonNegativity, k);
             double l = v * v, r = x * _c[k];
-            worst.Consider(l, r, 2 * Math.Abs(v) * ev + _c[k] * ex + 8 * Eps * (l + Math.Abs(r)), MomentInequality.CauchySchwarz, k);
+            worst.Consider(l, r, 2 * Math.Abs(v) * ev + _c[k] * ex + (8 * Eps + _floor) * (l + Math.Abs(r)), MomentInequality.CauchySchwarz, k);
             if (k + 2 <= _checked)
             {
                 double x1 = y[k + 1], x2 = y[k + 2], lh = x1 * x1, rh = x * x2;
-                double sh = 2 * Math.Abs(x1) * Allowance(x1) + Math.Abs(x2) * ex + Math.Abs(x) * Allowance(x2) + 8 * Eps * (lh + Math.Abs(rh));
+                double sh = 2 * Math.Abs(x1) * Allowance(x1) + Math.Abs(x2) * ex + Math.Abs(x) * Allowance(x2) + (8 * Eps + _floor) * (lh + Math.Abs(rh));
                 worst.Consider(lh, rh, sh, MomentInequality.Hankel, k);
             }
         }
