@@ -192,15 +192,22 @@ public static class SpectralNodeReduction
         if (crossing is null) events.Add(new OdeEvent("critical crossing", (_, y) => system.Moments(y).S - crossingLevel, EventDirection.Rising));
         if (transitionEnd is null) events.Add(new OdeEvent("transition end", (_, y) => system.Moments(y).S - transitionLevel, EventDirection.Rising));
         // Terminal, so no sample or marker comes from past the first violation. The state starts at Θ = 0, F = 0: w(0) itself.
-        if (options.CheckValidity) events.Add(new OdeEvent(InvalidEvent, (_, y) => system.Margin(y), EventDirection.Rising, Terminal: true));
+        bool violated = false;
+        double Margin(ReadOnlySpan<double> y)
+        {
+            double m = system.Margin(y);
+            violated |= m >= 0;
+            return m;
+        }
+        if (options.CheckValidity) events.Add(new OdeEvent(InvalidEvent, (_, y) => Margin(y), EventDirection.Rising, Terminal: true));
         var throttle = new ThrottledProgress(progress);
         long accepted = 0;
         bool AfterStep(IDenseStep step)
         {
             accepted++;
             var y = step.YEnd;
-            // The step that holds the violation was cut there: its end is not part of the run.
-            if (options.CheckValidity && system.Margin(y) >= 0) return true;
+            // The step that holds the violation (its end evaluated by the event) was cut there: its end is not part of the run.
+            if (violated) return true;
             if (y[0] > maxTheta)
             {
                 maxTheta = y[0];
@@ -278,6 +285,20 @@ internal sealed class NodeSystem(SpectralNodes nodes)
 {
     private readonly double[] _lambda = nodes.Lambda.ToArray(), _a = nodes.A.ToArray(), _b = nodes.B.ToArray(), _c = nodes.C.ToArray();
     private readonly double _sStar = nodes.SStar;
+    private readonly double[] _z = new double[nodes.Count];
+    private double _zTheta = double.NaN;
+
+    /// <summary>z_j = e^{4λ_jΘ}, cached for the last Θ: the events and the check at a step end share one Θ, and the exps
+    /// dominate the cost of a node evaluation.</summary>
+    private double[] Z(double theta)
+    {
+        if (!theta.Equals(_zTheta))
+        {
+            for (int j = 0; j < _lambda.Length; j++) _z[j] = Math.Exp(4 * _lambda[j] * theta);
+            _zTheta = theta;
+        }
+        return _z;
+    }
 
     private const double Eps = 2.220446049250313e-16;
 
@@ -310,10 +331,11 @@ internal sealed class NodeSystem(SpectralNodes nodes)
             if (double.IsNaN(m)) m = double.PositiveInfinity;
             if (m > worst.Margin) worst = (m, which, index, left, right, slack);
         }
-        double theta = y[0], s = 0, u = 0, norm = 0, overlap = 0, sTerms = 0, uTerms = 0, normTerms = 0, overlapTerms = 0, teacher = 0;
+        double s = 0, u = 0, norm = 0, overlap = 0, sTerms = 0, uTerms = 0, normTerms = 0, overlapTerms = 0, teacher = 0;
+        var zs = Z(y[0]);
         for (int j = 0; j < _lambda.Length; j++)
         {
-            double l = _lambda[j], z = Math.Exp(4 * l * theta), f = y[j + 1];
+            double l = _lambda[j], z = zs[j], f = y[j + 1];
             double wj = _a[j] * z * z + 2 * _b[j] * z * f + _c[j] * f * f, oj = _b[j] * z + _c[j] * f;
             double wTerms = _a[j] * z * z + 2 * Math.Abs(_b[j] * z * f) + _c[j] * f * f, oTerms = Math.Abs(_b[j] * z) + Math.Abs(_c[j] * f);
             Consider(0, wj, 16 * Eps * wTerms, MomentInequality.NonNegativity, j);
@@ -329,10 +351,11 @@ internal sealed class NodeSystem(SpectralNodes nodes)
 
     public NodeMoments Moments(ReadOnlySpan<double> y)
     {
-        double theta = y[0], s = 0, u = 0, norm = 0, overlap = 0;
+        double s = 0, u = 0, norm = 0, overlap = 0;
+        var zs = Z(y[0]);
         for (int j = 0; j < _lambda.Length; j++)
         {
-            double l = _lambda[j], z = Math.Exp(4 * l * theta), f = y[j + 1];
+            double l = _lambda[j], z = zs[j], f = y[j + 1];
             double wj = _a[j] * z * z + 2 * _b[j] * z * f + _c[j] * f * f, oj = _b[j] * z + _c[j] * f;
             norm += wj;
             overlap += oj;
@@ -358,10 +381,11 @@ internal sealed class NodeSystem(SpectralNodes nodes)
     public void Jacobian(double t, ReadOnlySpan<double> y, Span<double> diagonal, Span<double> u, Span<double> v)
     {
         int n = _lambda.Length + 1;
-        double theta = y[0], s = 0, dsTheta = 0, duTheta = 0;
+        double s = 0, dsTheta = 0, duTheta = 0;
+        var zs = Z(y[0]);
         for (int j = 0; j < _lambda.Length; j++)
         {
-            double l = _lambda[j], z = Math.Exp(4 * l * theta), f = y[j + 1];
+            double l = _lambda[j], z = zs[j], f = y[j + 1];
             s += l * (_a[j] * z * z + 2 * _b[j] * z * f + _c[j] * f * f);
             dsTheta += 8 * l * l * z * (_a[j] * z + _b[j] * f);
             duTheta += 4 * l * l * _b[j] * z;
