@@ -302,7 +302,7 @@ internal sealed class NodeSystem(SpectralNodes nodes)
 
     private const double Eps = 2.220446049250313e-16;
 
-    /// <summary>max over the inequalities of (excess − slack)/slack, negative while all hold. Slack: 16ε times the sum of the
+    /// <summary>max over the violated inequalities of (excess − slack)/slack, or −1 while all hold. Slack: 16ε times the sum of the
     /// absolute terms, the rounding of these sums; integration errors in (Θ, F) cannot break the inequalities, since each
     /// node's Σw_i² is a positive semidefinite form in (z_j, F_j).</summary>
     public double Margin(ReadOnlySpan<double> y) => Check(y).Margin;
@@ -322,12 +322,14 @@ internal sealed class NodeSystem(SpectralNodes nodes)
 
     private (double Margin, MomentInequality Which, int Index, double Left, double Right, double Slack) Check(ReadOnlySpan<double> y)
     {
-        var worst = (Margin: double.NegativeInfinity, Which: MomentInequality.NonNegativity, Index: 0, Left: 0.0, Right: 0.0, Slack: 0.0);
+        // −1 while everything holds (the event only needs the sign change; no division per node on the common path).
+        var worst = (Margin: -1.0, Which: MomentInequality.NonNegativity, Index: 0, Left: 0.0, Right: 0.0, Slack: 0.0);
         void Consider(double left, double right, double slack, MomentInequality which, int index)
         {
             // Exactly at the edge of its slack (also 0 = 0, as for w = 0) still holds; NaN is the worst violation.
             double excess = left - right - slack;
-            double m = excess == 0 ? -1 : excess / Math.Max(slack, 1e-300);
+            if (excess <= 0) return;
+            double m = excess / Math.Max(slack, 1e-300);
             if (double.IsNaN(m)) m = double.PositiveInfinity;
             if (m > worst.Margin) worst = (m, which, index, left, right, slack);
         }
