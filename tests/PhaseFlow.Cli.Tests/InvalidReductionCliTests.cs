@@ -82,7 +82,7 @@ public class InvalidReductionCliTests
         string teacher = start == "zero" ? "{\"kind\":\"gaussian\",\"seed\":1}" : Values(d, 0);
         string init = start == "zero" ? Values(d, -1) : Values(d, 1);
         string file = "{\"spectrum\":{\"kind\":\"powerlaw\",\"a\":2,\"d\":" + d + "},\"teacher\":" + teacher + ",\"init\":" + init +
-                      ",\"dynamics\":{\"kind\":\"gf\"},\"horizon\":50,\"method\":{\"kind\":\"volterra\"}}";
+                      ",\"dynamics\":{\"kind\":\"gf\"},\"horizon\":1e4,\"method\":{\"kind\":\"volterra\"}}";
         using var dir = new TempDir();
         var run = CliRun.Of("run", dir.Write("p.json", file), "--out", dir.Path);
         Assert.True(run.ExitCode == 0, run.Error);

@@ -289,12 +289,13 @@ internal sealed class NodeSystem(SpectralNodes nodes)
     private double _zTheta = double.NaN;
 
     /// <summary>z_j = e^{4λ_jΘ}, cached for the last Θ: the events and the check at a step end share one Θ, and the exps
-    /// dominate the cost of a node evaluation.</summary>
+    /// dominate the cost of a node evaluation. z_j only multiplies A_j and B_j, so it is 0 where both are: exact, and it
+    /// keeps a start without weight there (w(0) = 0, Θ = s*·t) from overflowing z into 0·∞ = NaN (t ≈ 290 at a = 2).</summary>
     private double[] Z(double theta)
     {
         if (!theta.Equals(_zTheta))
         {
-            for (int j = 0; j < _lambda.Length; j++) _z[j] = Math.Exp(4 * _lambda[j] * theta);
+            for (int j = 0; j < _lambda.Length; j++) _z[j] = _a[j] == 0 && _b[j] == 0 ? 0 : Math.Exp(4 * _lambda[j] * theta);
             _zTheta = theta;
         }
         return _z;
