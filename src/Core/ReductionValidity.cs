@@ -29,10 +29,10 @@ public enum MomentInequality
 /// <param name="Statement">The inequality in words, e.g. "(u^(1))² ≤ s^(1)·s*^(1)".</param>
 public sealed record ReductionViolation(double Time, MomentInequality Inequality, int Index, double Left, double Right, double Slack, string Statement)
 {
-    /// <summary>One line: "invalid from t = 1.58777: Cauchy–Schwarz inequality (u^(2))² ≤ s^(2)·s*^(2) fails: 0.293976 exceeds
-    /// 0.293976 by 6.6e-08 (slack 6.6e-08)".</summary>
+    /// <summary>One line: "invalid from t = 3.96152: Cauchy–Schwarz inequality (u^(0))² ≤ s^(0)·s*^(0) fails beyond its slack:
+    /// 15.8833439 > 15.8832948 (slack 4.9E-05)". At the located time the excess has just reached the slack; it grows after.</summary>
     public string Message => string.Create(CultureInfo.InvariantCulture,
-        $"invalid from t = {Time:G6}: {Name} inequality {Statement} fails: {Left:G6} exceeds {Right:G6} by {Left - Right:G2} (slack {Slack:G2})");
+        $"invalid from t = {Time:G6}: {Name} inequality {Statement} fails beyond its slack: {Left:G9} > {Right:G9} (slack {Slack:G2})");
 
     private string Name => Inequality switch
     {
