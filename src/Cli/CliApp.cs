@@ -275,6 +275,11 @@ public static class CliApp
             error.WriteLine($"error: {e.Message}");
             return ExitCodes.InputError;
         }
+        catch (InvalidReductionException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ExitCodes.InvalidReduction;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             error.WriteLine($"error: cannot write output: {e.Message}");

@@ -44,6 +44,8 @@ public static class HierarchyCommand
     /// <summary>Runs the problem's gradient flow directly and through the hierarchy on the same output times; writes
     /// DIR/direct.csv, DIR/hierarchy.csv and DIR/comparison.json atomically.</summary>
     /// <exception cref="InputException">The file is invalid or its dynamics are not gradient flow.</exception>
+    /// <exception cref="InvalidReductionException">The hierarchy left its domain of validity; thrown after the files (compared
+    /// up to that time, comparison.json naming it) were written.</exception>
     public static Comparison Compare(string problemPath, string outDirectory, int order, string closureName, double? ratio, string integrator,
         CancellationToken cancellationToken)
     {
@@ -58,7 +60,10 @@ public static class HierarchyCommand
         var reduced = method.Solve(problem.Problem, problem.Output, null, cancellationToken);
         var columns = moments ? TrajectoryColumn.Moments(problem.Model, order) : [];
         var direct = gf.Solve(problem.Problem, new SimulationOptions { Output = problem.Output, ExtraColumns = columns }, null, cancellationToken);
-        var (ds, du, dm) = direct.Trajectory.MaxDeviation(reduced.Trajectory);
+        // An invalid hierarchy stops early: compare the samples it has.
+        var directPart = reduced.IsValid ? direct.Trajectory
+            : new Trajectory(direct.Trajectory.Samples.Take(reduced.Trajectory.Samples.Count).ToArray(), direct.Trajectory.ExtraColumns, direct.Trajectory.Unit, direct.Trajectory.StepSize);
+        var (ds, du, dm) = directPart.MaxDeviation(reduced.Trajectory);
         var comparison = new JsonObject
         {
             ["problem"] = Path.GetFileName(problemPath),
@@ -78,6 +83,7 @@ public static class HierarchyCommand
             ["maxDeviation"] = new JsonObject { ["s"] = ds, ["u"] = du, ["mse"] = dm },
             ["escapeTime"] = new JsonObject { ["direct"] = direct.Markers.EscapeTime, ["hierarchy"] = reduced.Markers.EscapeTime },
             ["hierarchyWallTimeSeconds"] = Math.Round(reduced.WallTime.TotalSeconds, 6),
+            ["invalidFrom"] = RunCommand.Violation(reduced.InvalidFrom),
         };
         AtomicFile.WriteAll(outDirectory,
         [
@@ -85,6 +91,7 @@ public static class HierarchyCommand
             ("hierarchy.csv", reduced.Trajectory.WriteCsv),
             ("comparison.json", w => w.Write(comparison.ToJsonString(JsonFiles.Options) + "\n")),
         ]);
+        if (reduced.InvalidFrom is { } invalid) throw new InvalidReductionException(reduced.Statistics.Method, invalid, reduced.Trajectory);
         return new Comparison(direct, reduced, method, ds, du, dm);
     }
 

@@ -13,7 +13,9 @@ namespace PhaseFlow.Cli;
 /// <param name="Statistics">Work counters.</param>
 /// <param name="WallTime">Duration of the solve.</param>
 /// <param name="Details">Method-specific facts for summary.json (null for direct runs).</param>
-public sealed record RunOutcome(Trajectory Trajectory, PhaseMarkers Markers, SimulationStatistics Statistics, TimeSpan WallTime, JsonObject? Details)
+/// <param name="InvalidFrom">A reduction that left its domain of validity: where and why (the trajectory stops there).</param>
+public sealed record RunOutcome(Trajectory Trajectory, PhaseMarkers Markers, SimulationStatistics Statistics, TimeSpan WallTime, JsonObject? Details,
+    ReductionViolation? InvalidFrom = null)
 {
     /// <summary>Facts about the start (e.g. the fixed point w = 0) that the CLI prints as warnings and summary.json keeps.</summary>
     public IReadOnlyList<SimulationNote> Notes { get; init; } = [];
@@ -24,6 +26,8 @@ public static class RunCommand
 {
     /// <summary>Solves a parsed problem file (read from <paramref name="problemPath"/>, which summary.json names) and writes
     /// trajectory.csv and summary.json atomically; returns what was computed.</summary>
+    /// <exception cref="InvalidReductionException">A reduction left its domain of validity; thrown after the valid part and a
+    /// summary.json naming the time and the inequality were written.</exception>
     public static RunOutcome Execute(string problemPath, ProblemFile problem, string outDirectory, IProgress<SimulationProgress>? progress,
         CancellationToken cancellationToken)
     {
@@ -32,12 +36,12 @@ public static class RunCommand
         if (problem.Hierarchy is { } method)
         {
             var r = method.Solve(problem.Problem, problem.Output, progress, cancellationToken);
-            outcome = new RunOutcome(r.Trajectory, r.Markers, r.Statistics, r.WallTime, HierarchyDetails(method, r));
+            outcome = new RunOutcome(r.Trajectory, r.Markers, r.Statistics, r.WallTime, HierarchyDetails(method, r), r.InvalidFrom);
         }
         else if (problem.Volterra is { } volterra)
         {
             var r = volterra.Solve(problem.Problem, problem.Output, progress, cancellationToken);
-            outcome = new RunOutcome(r.Trajectory, r.Markers, r.Statistics, r.WallTime, VolterraDetails(r));
+            outcome = new RunOutcome(r.Trajectory, r.Markers, r.Statistics, r.WallTime, VolterraDetails(r), r.InvalidFrom);
         }
         else
         {
@@ -52,6 +56,7 @@ public static class RunCommand
             ("trajectory.csv", trajectory.WriteCsv),
             ("summary.json", w => w.Write(summary.ToJsonString(JsonFiles.Options) + "\n")),
         ]);
+        if (outcome.InvalidFrom is { } invalid) throw new InvalidReductionException(outcome.Statistics.Method, invalid, outcome.Trajectory);
         return outcome;
     }
 
@@ -81,7 +86,8 @@ public static class RunCommand
             ["description"] = result.Nodes.Description,
             ["escapeRate"] = rate.Rate,
             ["topRate"] = rate.TopRate,
-            ["growingModeEscapeTime"] = rate.TimeToReach(result.Markers.EscapeThreshold),
+            // +∞ when the start has no weight on the growing mode (w(0) = 0 is a fixed point): JSON null, "never".
+            ["growingModeEscapeTime"] = Finite(rate.TimeToReach(result.Markers.EscapeThreshold)),
             ["T1"] = result.Markers.EscapeTime,
             ["criticalCrossingTime"] = result.Markers.CriticalCrossingTime,
             ["T1Prime"] = result.TransitionEndTime,
@@ -96,6 +102,21 @@ public static class RunCommand
             },
         };
     }
+
+    /// <summary>Where and why a reduction became invalid, for summary.json (null when it did not).</summary>
+    internal static JsonObject? Violation(ReductionViolation? v) => v is null ? null : new JsonObject
+    {
+        ["t"] = v.Time,
+        ["inequality"] = v.Inequality.ToString(),
+        ["index"] = v.Index,
+        ["statement"] = v.Statement,
+        ["left"] = v.Left,
+        ["right"] = v.Right,
+        ["slack"] = v.Slack,
+        ["message"] = v.Message,
+    };
+
+    private static double? Finite(double x) => double.IsFinite(x) ? x : null;
 
     /// <summary>Discrete dynamics gain a column flow_time = η·k, the gradient-flow time of step k.</summary>
     private static Trajectory WithFlowTime(Trajectory t)
@@ -193,7 +214,12 @@ public static class RunCommand
             ["samples"] = result.Trajectory.Samples.Count,
             ["wallTimeSeconds"] = Math.Round(result.WallTime.TotalSeconds, 6),
         };
-        if (result.Details is not null) summary.Insert(summary.IndexOf("method") + 1, problem.MethodKind, result.Details);
+        if (result.Details is not null)
+        {
+            summary.Insert(summary.IndexOf("method") + 1, problem.MethodKind, result.Details);
+            // Reductions say whether they stayed valid; null when they did.
+            summary.Insert(summary.IndexOf(problem.MethodKind) + 1, "invalidFrom", Violation(result.InvalidFrom));
+        }
         summary["notes"] = new JsonArray([.. result.Notes.Select(n => (JsonNode)new JsonObject { ["kind"] = JsonNamingPolicy.CamelCase.ConvertName(n.Kind.ToString()), ["message"] = n.Message })]);
         return summary;
     }

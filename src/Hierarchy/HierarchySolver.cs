@@ -113,14 +113,25 @@ public sealed record HierarchyOptions
 
     /// <summary>The escape marker is the first time |u| ≥ EscapeThreshold · s*; in (0, 1). Default 0.5.</summary>
     public double EscapeThreshold { get; init; } = 0.5;
+
+    /// <summary>Stop where the moments leave the set of possible moments (s^(k) ≥ 0, Cauchy–Schwarz, Hankel; see
+    /// <see cref="HierarchyResult.InvalidFrom"/>). Default true; false integrates on (for studying how a truncation fails).</summary>
+    public bool CheckValidity { get; init; } = true;
+
+    /// <summary>Relative slack of the validity check on top of the integrator's error allowance, in [0, 0.1): an inequality
+    /// Left ≤ Right counts as violated only beyond this fraction of |Left| + |Right|. Default 1e-6 (see docs/hierarchy.md).</summary>
+    public double ValidityFloor { get; init; } = 1e-6;
 }
 
 /// <summary>The outcome of a hierarchy integration.</summary>
 public sealed class HierarchyResult
 {
     internal HierarchyResult(Trajectory trajectory, double[] finalS, double[] finalU, PhaseMarkers markers,
-        SimulationStatistics statistics, TimeSpan wallTime, double? conditionNumber, double maxAlignment)
+        SimulationStatistics statistics, TimeSpan wallTime, double? conditionNumber, double maxAlignment, double endTime,
+        ReductionViolation? invalidFrom)
     {
+        EndTime = endTime;
+        InvalidFrom = invalidFrom;
         MaxAlignment = maxAlignment;
         Trajectory = trajectory;
         FinalS = finalS;
@@ -134,11 +145,35 @@ public sealed class HierarchyResult
     /// <summary>Samples (t, s, u, MSE, loss and, on request, the higher moments); MSE is NaN when d is unknown.</summary>
     public Trajectory Trajectory { get; }
 
-    /// <summary>s^(0..K) at the horizon.</summary>
+    /// <summary>s^(0..K) at <see cref="EndTime"/>.</summary>
     public IReadOnlyList<double> FinalS { get; }
 
-    /// <summary>u^(0..K) at the horizon.</summary>
+    /// <summary>u^(0..K) at <see cref="EndTime"/>.</summary>
     public IReadOnlyList<double> FinalU { get; }
+
+    /// <summary>The horizon, or for an invalid run the time it became invalid (<see cref="InvalidFrom"/>).</summary>
+    public double EndTime { get; }
+
+    /// <summary>Null when the reported moments stayed possible moments of a real w to the horizon. Otherwise the first time at
+    /// which one of s^(k) ≥ 0 or (u^(k))² ≤ s^(k)s*^(k) (k = 0, 1: s, u and MSE ≥ 0), or with
+    /// <see cref="HierarchyOptions.RecordMoments"/> also of those for k ≤ K and (s^(k+1))² ≤ s^(k)s^(k+2), failed by more than
+    /// the integrator's error allowance, which one, at which k, and its two sides: the run stopped there, and <see cref="Trajectory"/>,
+    /// <see cref="Markers"/> and the final values cover only [0, that time]. Checked at every accepted step end and located
+    /// by root finding on that step's dense output.</summary>
+    public ReductionViolation? InvalidFrom { get; }
+
+    /// <summary>Largest normalised deficit (deficit − slack)/slack over the accepted step ends of a valid stretch: how close
+    /// the check came to firing (tests and slack measurements).</summary>
+    internal double WorstMargin { get; init; } = double.NegativeInfinity;
+
+    /// <summary>True when <see cref="InvalidFrom"/> is null.</summary>
+    public bool IsValid => InvalidFrom is null;
+
+    /// <summary>Returns this result if it is valid.</summary>
+    /// <exception cref="InvalidReductionException">The truncation left the set of possible moments; carries where, why and
+    /// the valid samples.</exception>
+    public HierarchyResult EnsureValid() =>
+        InvalidFrom is { } v ? throw new InvalidReductionException(Statistics.Method, v, Trajectory) : this;
 
     /// <summary>Escape and critical-crossing times, located on the dense output.</summary>
     public PhaseMarkers Markers { get; }
@@ -226,14 +261,43 @@ public static class HierarchySolver
         var events = new List<OdeEvent>();
         if (escape is null) events.Add(new OdeEvent("escape", (_, y) => Math.Abs(U1(y)) - escapeLevel, EventDirection.Rising));
         if (crossing is null) events.Add(new OdeEvent("critical crossing", (_, y) => S1(y) - crossingLevel, EventDirection.Rising));
+        string method = $"hierarchy K = {order}, {system.Closure.Name} closure, {options.Integrator}";
+        MomentChecks? checks = null;
+        if (options.CheckValidity)
+        {
+            var scaledTeacher = new double[order + 1];
+            for (int k = 0; k <= order; k++) scaledTeacher[k] = constants.SStarMoment(k) / powers[k];
+            // The orders the result reports: s, u and the MSE (k ≤ 1), and every order when the moments are recorded.
+            checks = new MomentChecks(options.RecordMoments ? order : 1, scaledTeacher, options.RelativeTolerance, options.AbsoluteTolerance,
+                system.ConditionNumber ?? 0, rho, order, options.ValidityFloor);
+            if (checks.Margin(y0) > 0)
+            {
+                // Moments given at t = 0 that no real w has: nothing to integrate.
+                var at0 = checks.Describe(0, y0);
+                return new HierarchyResult(new Trajectory([], columns, TimeUnit.Time, double.NaN), problem.InitialS.ToArray(), problem.InitialU.ToArray(),
+                    new PhaseMarkers(null, options.EscapeThreshold, null, problem.InitialS[1]), new SimulationStatistics(method, 0, 0, 0),
+                    Stopwatch.GetElapsedTime(started), system.ConditionNumber, maxAlignment, 0, at0);
+            }
+            // Terminal, so no sample, marker or observer call comes from past the first violation.
+            events.Add(new OdeEvent(InvalidEvent, (_, y) => checks.Margin(y), EventDirection.Rising, Terminal: true));
+        }
         // Real moments stay within a small multiple of the initial and teacher moments (the loss decreases); a truncated
         // hierarchy that leaves that range by a factor 1000 has blown up, and the run stops there instead of grinding on.
         double bound = 1e3 * Math.Max(1, Math.Max(y0.Max(Math.Abs), Enumerable.Range(0, order + 2).Max(k => constants.SStarMoment(k) / Math.Pow(rho, k))));
         double? blowUp = null;
+        double worstMargin = double.NegativeInfinity;
         var throttle = new ThrottledProgress(progress);
         long accepted = 0;
         bool AfterStep(IDenseStep step)
         {
+            if (checks is not null)
+            {
+                // The step that holds the violation was cut there (terminal event): its end is not part of the run.
+                double margin = checks.Margin(step.YEnd);
+                if (margin >= 0) return true;
+                worstMargin = Math.Max(worstMargin, margin);
+                checks.Steps++;
+            }
             foreach (double v in step.YEnd)
                 if (!(Math.Abs(v) <= bound))
                 {
@@ -256,7 +320,6 @@ public static class HierarchySolver
             StepCallback = AfterStep,
         };
         var ode = new OdeProblem(compiled.Function, 0, y0, problem.Horizon);
-        string method = $"hierarchy K = {order}, {system.Closure.Name} closure, {options.Integrator}";
         OdeSolution solution;
         try
         {
@@ -271,12 +334,18 @@ public static class HierarchySolver
                 $"{method} blew up at t = {tBlow.ToString("G6", CultureInfo.InvariantCulture)}: a moment left the physically possible range " +
                 "by a factor 1000; the truncation is unstable from there (raise the order, change the closure, or shorten the horizon)",
                 tBlow, null, new Trajectory(samples.ToArray(), columns, TimeUnit.Time, double.NaN));
+        ReductionViolation? invalid = null;
+        if (solution.TerminalEvent is { Name: InvalidEvent } stop)
+        {
+            invalid = checks!.Describe(stop.T, stop.Y.ToArray());
+            maxS = Math.Max(maxS, rho * stop.Y[1]);
+        }
         foreach (var occurrence in solution.Events)
         {
             if (occurrence.Name == "escape") escape ??= occurrence.T;
             else if (occurrence.Name == "critical crossing") crossing ??= occurrence.T;
         }
-        progress?.Report(new SimulationProgress(problem.Horizon, problem.Horizon, solution.Statistics.AcceptedSteps));
+        progress?.Report(new SimulationProgress(solution.T, problem.Horizon, solution.Statistics.AcceptedSteps));
         var final = new double[n];
         Unscale(solution.Y.ToArray(), final);
         var finalS = final[..(order + 1)];
@@ -290,8 +359,10 @@ public static class HierarchySolver
                 JacobianEvaluations = st.JacobianEvaluations,
                 LinearSolves = st.LinearSolves,
             },
-            Stopwatch.GetElapsedTime(started), system.ConditionNumber, maxAlignment);
+            Stopwatch.GetElapsedTime(started), system.ConditionNumber, maxAlignment, solution.T, invalid) { WorstMargin = worstMargin };
     }
+
+    private const string InvalidEvent = "invalid moments";
 
     private static IOdeSolver CreateIntegrator(HierarchyIntegrator integrator, ScaledSystem compiled, int n) => integrator switch
     {
@@ -309,6 +380,8 @@ public static class HierarchySolver
         if (o.MaxSteps < 1) throw new InvalidParameterException("maxSteps", ">= 1", o.MaxSteps.ToString(CultureInfo.InvariantCulture));
         if (!(o.EscapeThreshold > 0 && o.EscapeThreshold < 1))
             throw new InvalidParameterException("escapeThreshold", "in (0, 1)", F(o.EscapeThreshold));
+        if (!(o.ValidityFloor >= 0 && o.ValidityFloor < 0.1))
+            throw new InvalidParameterException("validityFloor", "in [0, 0.1)", F(o.ValidityFloor));
         if (!Enum.IsDefined(o.Integrator))
             throw new InvalidParameterException("integrator", "Rodas4, DormandPrince54 or DormandPrince853", o.Integrator.ToString());
     }

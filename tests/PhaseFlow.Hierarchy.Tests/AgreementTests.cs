@@ -23,13 +23,13 @@ public class AgreementTests(ITestOutputHelper output)
         FlowAgreement.Tolerance(model, direct.Statistics.Steps, reduced.Statistics.Steps, Rtol);
 
     internal static (SimulationResult Direct, HierarchyResult Hierarchy) RunBoth(FlowCase c, int order, HierarchyClosure closure,
-        HierarchyIntegrator integrator = HierarchyIntegrator.Rodas4)
+        HierarchyIntegrator integrator = HierarchyIntegrator.Rodas4, bool checkValidity = true)
     {
         var schedule = OutputSchedule.LogSpaced(50, c.Horizon * 1e-4, includeInitial: true);
         var direct = new PopulationGradientFlow(Rtol / 10, Atol / 10).Solve(c.Problem, new SimulationOptions { Output = schedule });
         var system = HierarchySystem.Create(order, closure, HierarchyConstants.FromModel(c.Model));
         var reduced = HierarchySolver.Solve(HierarchyProblem.FromDirect(system, c.Problem),
-            new HierarchyOptions { Output = schedule, RelativeTolerance = Rtol, AbsoluteTolerance = Atol, Integrator = integrator });
+            new HierarchyOptions { Output = schedule, RelativeTolerance = Rtol, AbsoluteTolerance = Atol, Integrator = integrator, CheckValidity = checkValidity });
         return (direct, reduced);
     }
 
@@ -101,7 +101,8 @@ public class AgreementTests(ITestOutputHelper output)
                 double error;
                 try
                 {
-                    var (direct, reduced) = RunBoth(c.Flow, order, closure);
+                    // The truncation error is measured past the point where low orders become invalid (zero closure, K = 2).
+                    var (direct, reduced) = RunBoth(c.Flow, order, closure, checkValidity: false);
                     var (s, u, _) = direct.Trajectory.MaxDeviation(reduced.Trajectory);
                     error = Math.Max(s, u);
                 }

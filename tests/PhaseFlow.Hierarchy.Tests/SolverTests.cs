@@ -101,12 +101,18 @@ public class SolverTests
         var model = new PhaseRetrievalModel(spectrum, Teacher.Gaussian(spectrum, 1));
         var direct = new PhaseRetrievalProblem(model, Initialization.Sphere(500, 2, 0.1), 100);
         var system = HierarchySystem.Create(2, HierarchyClosure.Zero, HierarchyConstants.FromModel(model));
-        var e = Assert.Throws<SimulationFailedException>(() => HierarchySolver.Solve(HierarchyProblem.FromDirect(system, direct), Options(100)));
+        // The guard is for runs that integrate on past the validity check.
+        var e = Assert.Throws<SimulationFailedException>(() => HierarchySolver.Solve(HierarchyProblem.FromDirect(system, direct),
+            Options(100) with { CheckValidity = false }));
         Assert.Equal(SimulationFailure.Diverged, e.Failure);
         Assert.InRange(e.Time, 0.5, 100);
         Assert.Contains("blew up at t =", e.Message);
         Assert.NotEmpty(e.Partial.Samples);
         Assert.All(e.Partial.Samples, p => Assert.True(p.T <= e.Time));
+        // With the check (the default) the same run stops, without an exception, where it first became impossible.
+        var checkedRun = HierarchySolver.Solve(HierarchyProblem.FromDirect(system, direct), Options(100));
+        Assert.NotNull(checkedRun.InvalidFrom);
+        Assert.True(checkedRun.InvalidFrom!.Time < e.Time, $"{checkedRun.InvalidFrom.Time} vs blow-up at {e.Time}");
     }
 
     [Fact]
@@ -115,8 +121,13 @@ public class SolverTests
         var spectrum = Spectrum.PowerLaw(500, 2);
         var model = new PhaseRetrievalModel(spectrum, Teacher.Gaussian(spectrum, 1));
         var direct = new PhaseRetrievalProblem(model, Initialization.Sphere(500, 2, 0.1), 1);
-        var zero = HierarchySolver.Solve(HierarchyProblem.FromDirect(HierarchySystem.Create(1, HierarchyClosure.Zero, HierarchyConstants.FromModel(model)), direct), Options(1));
+        var zeroProblem = HierarchyProblem.FromDirect(HierarchySystem.Create(1, HierarchyClosure.Zero, HierarchyConstants.FromModel(model)), direct);
+        var zero = HierarchySolver.Solve(zeroProblem, Options(1) with { CheckValidity = false });
         Assert.True(zero.MaxAlignment > 1, $"{zero.MaxAlignment}");
+        // The validity check stops it before any sample with |u| > √(s·s*) is recorded.
+        var stopped = HierarchySolver.Solve(zeroProblem, Options(1));
+        Assert.NotNull(stopped.InvalidFrom);
+        Assert.True(stopped.MaxAlignment <= 1 + 1e-9, $"{stopped.MaxAlignment}");
         var good = HierarchySolver.Solve(HierarchyProblem.FromDirect(HierarchySystem.Create(8, HierarchyClosure.Geometric(), HierarchyConstants.FromModel(model)), direct), Options(1));
         Assert.True(good.MaxAlignment <= 1);
     }

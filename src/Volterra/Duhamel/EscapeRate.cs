@@ -34,7 +34,8 @@ public sealed class EscapeRate
 
     /// <summary>Predicted time at which |u| = <paramref name="level"/>·s* on the growing mode alone: log(level·s*/|c|)/ρ.
     /// Exact for the linear Phase I equation once the other modes have decayed relative to e^{ρt}; at levels where s is no
-    /// longer small against s* the nonlinear feedback slows the escape, so use small levels (≲ 0.1) for comparisons.</summary>
+    /// longer small against s* the nonlinear feedback slows the escape, so use small levels (≲ 0.1) for comparisons.
+    /// +∞ when the growing mode carries no weight (<see cref="Amplitude"/> = 0, as for w(0) = 0, a fixed point).</summary>
     public double TimeToReach(double level)
     {
         if (!(level > 0) || !double.IsFinite(level))

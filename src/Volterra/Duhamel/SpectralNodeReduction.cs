@@ -30,14 +30,21 @@ public sealed record SpectralNodeOptions
     /// <summary>For compressed nodes: solve again on the coarser compression and report the difference (see
     /// <see cref="SpectralNodeResult.NodeErrorEstimate"/>). Default true.</summary>
     public bool EstimateNodeError { get; init; } = true;
+
+    /// <summary>Stop where the node state stops representing real weights (see <see cref="SpectralNodeResult.InvalidFrom"/>).
+    /// Default true.</summary>
+    public bool CheckValidity { get; init; } = true;
 }
 
 /// <summary>The outcome of a spectral-node reduction.</summary>
 public sealed class SpectralNodeResult
 {
     internal SpectralNodeResult(Trajectory trajectory, PhaseMarkers markers, SimulationStatistics statistics, TimeSpan wallTime,
-        SpectralNodes nodes, double finalTheta, double maxTheta, double maxThetaTime, double? transitionEnd)
+        SpectralNodes nodes, double finalTheta, double maxTheta, double maxThetaTime, double? transitionEnd, double endTime,
+        ReductionViolation? invalidFrom)
     {
+        EndTime = endTime;
+        InvalidFrom = invalidFrom;
         TransitionEndTime = transitionEnd;
         Trajectory = trajectory;
         Markers = markers;
@@ -68,8 +75,29 @@ public sealed class SpectralNodeResult
     /// the dense output; null if not reached.</summary>
     public double? TransitionEndTime { get; }
 
-    /// <summary>Θ at the horizon.</summary>
+    /// <summary>Θ at <see cref="EndTime"/>.</summary>
     public double FinalTheta { get; }
+
+    /// <summary>The horizon, or for an invalid run the time it became invalid.</summary>
+    public double EndTime { get; }
+
+    /// <summary>Null when the node state represented real weights to the horizon. Otherwise the first time at which, for a
+    /// node j, Σ_{i∈j} w_i² = A_j z_j² + 2B_j z_j F_j + C_j F_j² ≥ 0 or (B_j z_j + C_j F_j)² ≤ (that)·C_j, or for the
+    /// aggregates s ≥ 0, u² ≤ s·s* or (Σ_j w*ᵀw)² ≤ ‖w‖²‖w*‖² (MSE ≥ 0), failed by more than the rounding of the sums, and
+    /// which (Index = j, or −1 for s and u, −2 for the k = 0 aggregate); the run stopped there. With weights satisfying
+    /// A_j, C_j ≥ 0 and B_j² ≤ A_jC_j (checked when nodes are made) each node's form is positive semidefinite, so this
+    /// fires only on non-finite states: the check certifies a result rather than expecting failures. Checked at every
+    /// accepted step end and located by root finding on that step's dense output.</summary>
+    public ReductionViolation? InvalidFrom { get; }
+
+    /// <summary>True when <see cref="InvalidFrom"/> is null.</summary>
+    public bool IsValid => InvalidFrom is null;
+
+    /// <summary>Returns this result if it is valid.</summary>
+    /// <exception cref="InvalidReductionException">The node state stopped representing real weights; carries where, why and
+    /// the valid samples.</exception>
+    public SpectralNodeResult EnsureValid() =>
+        InvalidFrom is { } v ? throw new InvalidReductionException(Statistics.Method, v, Trajectory) : this;
 
     /// <summary>Θ_max = max_t Θ(t) over the accepted steps (Θ rises until s crosses s*/3, then falls).</summary>
     public double MaxTheta { get; }
@@ -114,10 +142,11 @@ public static class SpectralNodeReduction
         options ??= new SpectralNodeOptions();
         Validate(options, horizon);
         var result = SolveOnce(nodes, horizon, options, progress, cancellationToken);
-        if (options.EstimateNodeError && nodes.CanCoarsen)
+        if (options.EstimateNodeError && nodes.CanCoarsen && result.IsValid)
         {
             var coarse = nodes.Coarsen();
             var other = SolveOnce(coarse, horizon, options, null, cancellationToken);
+            if (!other.IsValid) return result;
             var (ds, du, dm) = result.Trajectory.MaxDeviation(other.Trajectory);
             result.NodeErrorEstimate = new NodeErrorEstimate(ds / 3, du / 3, double.IsFinite(nodes.Dimension) ? dm / 3 : double.NaN, coarse.Count);
         }
@@ -162,12 +191,23 @@ public static class SpectralNodeReduction
         if (escape is null) events.Add(new OdeEvent("escape", (_, y) => Math.Abs(system.Moments(y).U) - escapeLevel, EventDirection.Rising));
         if (crossing is null) events.Add(new OdeEvent("critical crossing", (_, y) => system.Moments(y).S - crossingLevel, EventDirection.Rising));
         if (transitionEnd is null) events.Add(new OdeEvent("transition end", (_, y) => system.Moments(y).S - transitionLevel, EventDirection.Rising));
+        // Terminal, so no sample or marker comes from past the first violation. The state starts at Θ = 0, F = 0: w(0) itself.
+        bool violated = false;
+        double Margin(ReadOnlySpan<double> y)
+        {
+            double m = system.Margin(y);
+            violated |= m >= 0;
+            return m;
+        }
+        if (options.CheckValidity) events.Add(new OdeEvent(InvalidEvent, (_, y) => Margin(y), EventDirection.Rising, Terminal: true));
         var throttle = new ThrottledProgress(progress);
         long accepted = 0;
         bool AfterStep(IDenseStep step)
         {
             accepted++;
             var y = step.YEnd;
+            // The step that holds the violation (its end evaluated by the event) was cut there: its end is not part of the run.
+            if (violated) return true;
             if (y[0] > maxTheta)
             {
                 maxTheta = y[0];
@@ -204,8 +244,9 @@ public static class SpectralNodeReduction
             else if (occurrence.Name == "critical crossing") crossing ??= occurrence.T;
             else if (occurrence.Name == "transition end") transitionEnd ??= occurrence.T;
         }
+        ReductionViolation? invalid = solution.TerminalEvent is { Name: InvalidEvent } stop ? system.Describe(stop.T, stop.Y.ToArray()) : null;
         var st = solution.Statistics;
-        progress?.Report(new SimulationProgress(horizon, horizon, st.AcceptedSteps));
+        progress?.Report(new SimulationProgress(solution.T, horizon, st.AcceptedSteps));
         return new SpectralNodeResult(new Trajectory(samples.ToArray(), ["theta"], TimeUnit.Time, double.NaN),
             new PhaseMarkers(escape, options.EscapeThreshold, crossing, maxS),
             new SimulationStatistics(method, st.AcceptedSteps, st.RejectedSteps, st.FunctionEvaluations)
@@ -213,8 +254,10 @@ public static class SpectralNodeReduction
                 JacobianEvaluations = st.JacobianEvaluations,
                 LinearSolves = st.LinearSolves,
             },
-            Stopwatch.GetElapsedTime(started), nodes, solution.Y[0], maxTheta, maxThetaTime, transitionEnd);
+            Stopwatch.GetElapsedTime(started), nodes, solution.Y[0], maxTheta, maxThetaTime, transitionEnd, solution.T, invalid);
     }
+
+    private const string InvalidEvent = "invalid node state";
 
     private static void Validate(SpectralNodeOptions o, double horizon)
     {
@@ -242,13 +285,80 @@ internal sealed class NodeSystem(SpectralNodes nodes)
 {
     private readonly double[] _lambda = nodes.Lambda.ToArray(), _a = nodes.A.ToArray(), _b = nodes.B.ToArray(), _c = nodes.C.ToArray();
     private readonly double _sStar = nodes.SStar;
+    private readonly double[] _z = new double[nodes.Count];
+    private double _zTheta = double.NaN;
+
+    /// <summary>z_j = e^{4λ_jΘ}, cached for the last Θ: the events and the check at a step end share one Θ, and the exps
+    /// dominate the cost of a node evaluation. z_j only multiplies A_j and B_j, so it is 0 where both are: exact, and it
+    /// keeps a start without weight there (w(0) = 0, Θ = s*·t) from overflowing z into 0·∞ = NaN (t ≈ 290 at a = 2).</summary>
+    private double[] Z(double theta)
+    {
+        if (!theta.Equals(_zTheta))
+        {
+            for (int j = 0; j < _lambda.Length; j++) _z[j] = _a[j] == 0 && _b[j] == 0 ? 0 : Math.Exp(4 * _lambda[j] * theta);
+            _zTheta = theta;
+        }
+        return _z;
+    }
+
+    private const double Eps = 2.220446049250313e-16;
+
+    /// <summary>max over the violated inequalities of (excess − slack)/slack, or −1 while all hold. Slack: 16ε times the sum of the
+    /// absolute terms, the rounding of these sums; integration errors in (Θ, F) cannot break the inequalities, since each
+    /// node's Σw_i² is a positive semidefinite form in (z_j, F_j).</summary>
+    public double Margin(ReadOnlySpan<double> y) => Check(y).Margin;
+
+    /// <summary>The worst inequality at <paramref name="t"/>.</summary>
+    public ReductionViolation Describe(double t, ReadOnlySpan<double> y)
+    {
+        var w = Check(y);
+        string statement = w.Index switch
+        {
+            -1 => w.Which == MomentInequality.NonNegativity ? "0 ≤ s" : "u² ≤ s·s*",
+            -2 => "(wᵀw*)² ≤ ‖w‖²·‖w*‖²",
+            int j => w.Which == MomentInequality.NonNegativity ? $"0 ≤ W_{j} = Σ_(i∈node {j}) w_i²" : $"(Σ_(i∈node {j}) w*_i w_i)² ≤ W_{j}·C_{j}",
+        };
+        return new ReductionViolation(t, w.Which, w.Index, w.Left, w.Right, w.Slack, statement);
+    }
+
+    private (double Margin, MomentInequality Which, int Index, double Left, double Right, double Slack) Check(ReadOnlySpan<double> y)
+    {
+        // −1 while everything holds (the event only needs the sign change; no division per node on the common path).
+        var worst = (Margin: -1.0, Which: MomentInequality.NonNegativity, Index: 0, Left: 0.0, Right: 0.0, Slack: 0.0);
+        void Consider(double left, double right, double slack, MomentInequality which, int index)
+        {
+            // Exactly at the edge of its slack (also 0 = 0, as for w = 0) still holds; NaN is the worst violation.
+            double excess = left - right - slack;
+            if (excess <= 0) return;
+            double m = excess / Math.Max(slack, 1e-300);
+            if (double.IsNaN(m)) m = double.PositiveInfinity;
+            if (m > worst.Margin) worst = (m, which, index, left, right, slack);
+        }
+        double s = 0, u = 0, norm = 0, overlap = 0, sTerms = 0, uTerms = 0, normTerms = 0, overlapTerms = 0, teacher = 0;
+        var zs = Z(y[0]);
+        for (int j = 0; j < _lambda.Length; j++)
+        {
+            double l = _lambda[j], z = zs[j], f = y[j + 1];
+            double wj = _a[j] * z * z + 2 * _b[j] * z * f + _c[j] * f * f, oj = _b[j] * z + _c[j] * f;
+            double wTerms = _a[j] * z * z + 2 * Math.Abs(_b[j] * z * f) + _c[j] * f * f, oTerms = Math.Abs(_b[j] * z) + Math.Abs(_c[j] * f);
+            Consider(0, wj, 16 * Eps * wTerms, MomentInequality.NonNegativity, j);
+            Consider(oj * oj, wj * _c[j], 16 * Eps * (oTerms * oTerms + wTerms * _c[j]), MomentInequality.CauchySchwarz, j);
+            norm += wj; overlap += oj; s += l * wj; u += l * oj; teacher += _c[j];
+            normTerms += wTerms; overlapTerms += oTerms; sTerms += l * wTerms; uTerms += l * oTerms;
+        }
+        Consider(0, s, 16 * Eps * sTerms, MomentInequality.NonNegativity, -1);
+        Consider(u * u, s * _sStar, 16 * Eps * (uTerms * uTerms + sTerms * _sStar), MomentInequality.CauchySchwarz, -1);
+        Consider(overlap * overlap, norm * teacher, 16 * Eps * (overlapTerms * overlapTerms + normTerms * teacher), MomentInequality.CauchySchwarz, -2);
+        return worst;
+    }
 
     public NodeMoments Moments(ReadOnlySpan<double> y)
     {
-        double theta = y[0], s = 0, u = 0, norm = 0, overlap = 0;
+        double s = 0, u = 0, norm = 0, overlap = 0;
+        var zs = Z(y[0]);
         for (int j = 0; j < _lambda.Length; j++)
         {
-            double l = _lambda[j], z = Math.Exp(4 * l * theta), f = y[j + 1];
+            double l = _lambda[j], z = zs[j], f = y[j + 1];
             double wj = _a[j] * z * z + 2 * _b[j] * z * f + _c[j] * f * f, oj = _b[j] * z + _c[j] * f;
             norm += wj;
             overlap += oj;
@@ -274,10 +384,11 @@ internal sealed class NodeSystem(SpectralNodes nodes)
     public void Jacobian(double t, ReadOnlySpan<double> y, Span<double> diagonal, Span<double> u, Span<double> v)
     {
         int n = _lambda.Length + 1;
-        double theta = y[0], s = 0, dsTheta = 0, duTheta = 0;
+        double s = 0, dsTheta = 0, duTheta = 0;
+        var zs = Z(y[0]);
         for (int j = 0; j < _lambda.Length; j++)
         {
-            double l = _lambda[j], z = Math.Exp(4 * l * theta), f = y[j + 1];
+            double l = _lambda[j], z = zs[j], f = y[j + 1];
             s += l * (_a[j] * z * z + 2 * _b[j] * z * f + _c[j] * f * f);
             dsTheta += 8 * l * l * z * (_a[j] * z + _b[j] * f);
             duTheta += 4 * l * l * _b[j] * z;

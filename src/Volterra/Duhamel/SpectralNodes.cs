@@ -252,6 +252,9 @@ public sealed class SpectralNodes
             if (!(a[i] >= 0) || !double.IsFinite(a[i])) throw new InvalidParameterException($"a[{i}]", "finite and >= 0", F(a[i]));
             if (!double.IsFinite(b[i])) throw new InvalidParameterException($"b[{i}]", "finite", F(b[i]));
             if (!(c[i] >= 0) || !double.IsFinite(c[i])) throw new InvalidParameterException($"c[{i}]", "finite and >= 0", F(c[i]));
+            // Cauchy–Schwarz of the node's (w(0), w*): no real weights have |B| > √(AC). The slack covers the rounding of sums.
+            if (b[i] * b[i] > a[i] * c[i] * (1 + 1e-12))
+                throw new InvalidParameterException($"b[{i}]", $"at most √(a[{i}]·c[{i}]) = {F(Math.Sqrt(a[i] * c[i]))} in absolute value (Cauchy–Schwarz)", F(b[i]));
         }
     }
 

@@ -235,16 +235,20 @@ public static class VolterraSolver
                 problem.Forcing(t, rhs);
                 CheckFinite(rhs, t, "f(t)");
                 engine.History(step, sum);
+                CheckFinite(sum, t, "the history sum Σ_j w_j k(t, t_j, u_j)");
                 for (int i = 0; i < n; i++) rhs[i] += h * sum[i];
                 var u = values.AsSpan(step * n, n);
                 values.AsSpan((step - 1) * n, n).CopyTo(u);
                 for (int iteration = 1; ; iteration++)
                 {
                     engine.Implicit(step, u, k);
+                    // A kernel infinite at τ = t (weakly singular) is NonFinite, not a Newton failure of the matrix it poisons.
+                    CheckFinite(k, t, "k(t, t, u)");
                     for (int i = 0; i < n; i++) delta[i] = u[i] - hw * k[i] - rhs[i];
                     if (!(constant && factored))
                     {
                         engine.ImplicitJacobian(step, u, jacobian);
+                        CheckFinite(jacobian, t, "∂k/∂u(t, t, u)");
                         for (int i = 0; i < n * n; i++) matrix[i] = -hw * jacobian[i];
                         for (int i = 0; i < n; i++) matrix[i * n + i] += 1;
                         if (!DenseLinearAlgebra.Factor(matrix, pivots, n))

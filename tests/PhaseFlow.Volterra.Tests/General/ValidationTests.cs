@@ -95,4 +95,24 @@ public class ValidationTests
         Assert.Equal(VolterraFailureReason.NonFinite, theta.Reason);
         Assert.Equal(0.375, theta.Time);
     }
+
+    /// <summary>A weakly singular kernel (t − τ)^{-1/2} u is infinite at τ = t, where every step evaluates it: NonFinite, as the
+    /// reasons promise, not a Newton failure (issue 13: it was NewtonDidNotConverge, from the non-finite Newton matrix).</summary>
+    [Fact]
+    public void AKernelInfiniteOnTheDiagonalIsNonFinite()
+    {
+        var kernel = new GeneralKernel(1, (t, s, u, k) => k[0] = u[0] / Math.Sqrt(t - s));
+        foreach (var method in new[] { VolterraMethod.Trapezoidal, VolterraMethod.Gregory4 })
+        {
+            var ex = Assert.Throws<VolterraSolverException>(() => VolterraSolver.Solve(new VolterraProblem(One, kernel, 1),
+                new VolterraOptions { Method = method, Steps = 16 }));
+            Assert.Equal(VolterraFailureReason.NonFinite, ex.Reason);
+            Assert.Contains("not finite", ex.Message);
+        }
+        // The same with an analytic Jacobian, also infinite there, and for a nonlinear kernel.
+        var nonlinear = new GeneralKernel(1, (t, s, u, k) => k[0] = u[0] * u[0] / (t - s), (t, s, u, j) => j[0] = 2 * u[0] / (t - s));
+        var e2 = Assert.Throws<VolterraSolverException>(() => VolterraSolver.Solve(new VolterraProblem(One, nonlinear, 1),
+            new VolterraOptions { Method = VolterraMethod.Trapezoidal, Steps = 16 }));
+        Assert.Equal(VolterraFailureReason.NonFinite, e2.Reason);
+    }
 }

@@ -1,0 +1,68 @@
+using System.Globalization;
+
+namespace PhaseFlow.Core;
+
+/// <summary>An inequality that the moments of every real weight vector satisfy, and that a reduction (truncated hierarchy,
+/// spectral nodes) can break. Each is stated as Left ≤ Right.</summary>
+public enum MomentInequality
+{
+    /// <summary>0 ≤ s^(k) = wᵀQ^k w (hierarchy); 0 ≤ Σ_{i∈j} w_i² of a node j (spectral nodes).</summary>
+    NonNegativity,
+
+    /// <summary>(u^(k))² ≤ s^(k)·s*^(k) (hierarchy; at k = 0 it implies MSE ≥ 0); for a node j,
+    /// (Σ_{i∈j} w*_i w_i)² ≤ (Σ_{i∈j} w_i²)(Σ_{i∈j} (w*_i)²).</summary>
+    CauchySchwarz,
+
+    /// <summary>(s^(k+1))² ≤ s^(k)·s^(k+2): the 2×2 Hankel minors of the moments of the positive measure Σ_i w_i² δ_{λ_i}.</summary>
+    Hankel,
+}
+
+/// <summary>Where and why a reduction first left the set of possible moments: from <see cref="Time"/> on its values are not
+/// moments of any real weight vector, so they are certifiably wrong.</summary>
+/// <param name="Time">First time at which the inequality fails by more than its slack (see the reduction's documentation for
+/// how it is located).</param>
+/// <param name="Inequality">Which inequality.</param>
+/// <param name="Index">The order k (hierarchy) or the node j (spectral nodes, 0-based; −1 for the aggregate s, u).</param>
+/// <param name="Left">Left side at <see cref="Time"/> (the inequality reads Left ≤ Right).</param>
+/// <param name="Right">Right side at <see cref="Time"/>.</param>
+/// <param name="Slack">How far Left may exceed Right before it counts: the integrator's error allowance at that state.</param>
+/// <param name="Statement">The inequality in words, e.g. "(u^(1))² ≤ s^(1)·s*^(1)".</param>
+public sealed record ReductionViolation(double Time, MomentInequality Inequality, int Index, double Left, double Right, double Slack, string Statement)
+{
+    /// <summary>One line: "invalid from t = 3.96152: Cauchy–Schwarz inequality (u^(0))² ≤ s^(0)·s*^(0) fails beyond its slack:
+    /// 15.8833439 > 15.8832948 (slack 4.9E-05)". At the located time the excess has just reached the slack; it grows after.</summary>
+    public string Message => string.Create(CultureInfo.InvariantCulture,
+        $"invalid from t = {Time:G6}: {Name} inequality {Statement} fails beyond its slack: {Left:G9} > {Right:G9} (slack {Slack:G2})");
+
+    private string Name => Inequality switch
+    {
+        MomentInequality.NonNegativity => "non-negativity",
+        MomentInequality.CauchySchwarz => "Cauchy–Schwarz",
+        _ => "Hankel",
+    };
+}
+
+/// <summary>A reduction left its domain of validity (see <see cref="ReductionViolation"/>); thrown by the results'
+/// <c>EnsureValid()</c> and by the command line after it has written the valid part of the run.</summary>
+public sealed class InvalidReductionException : Exception
+{
+    /// <summary>Creates the exception; the message is "{method}: {violation.Message}".</summary>
+    public InvalidReductionException(string method, ReductionViolation violation, Trajectory valid)
+        : base($"{method}: {violation?.Message}")
+    {
+        ArgumentNullException.ThrowIfNull(violation);
+        ArgumentNullException.ThrowIfNull(valid);
+        Method = method;
+        Violation = violation;
+        Valid = valid;
+    }
+
+    /// <summary>The reduction, as its statistics name it.</summary>
+    public string Method { get; }
+
+    /// <summary>Where and why.</summary>
+    public ReductionViolation Violation { get; }
+
+    /// <summary>The samples recorded before <see cref="ReductionViolation.Time"/>.</summary>
+    public Trajectory Valid { get; }
+}
