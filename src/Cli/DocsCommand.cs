@@ -43,7 +43,7 @@ public static class DocsCommand
                 "cli" => Parts.Cli,
                 "validation" => Parts.Validation,
                 "reproduce" => Parts.Reproduce,
-                _ => throw new InputException($"--parts: unknown part '{name}', expected a comma-separated subset of cli, validation, reproduce"),
+                _ => throw new InputException($"--parts: unknown part {UserText.Quote(name)}, expected a comma-separated subset of cli, validation, reproduce"),
             };
         return parts == Parts.None ? throw new InputException("--parts must name at least one of cli, validation, reproduce") : parts;
     }

@@ -58,7 +58,7 @@ public sealed class ProblemFile
 
     /// <summary>Reads a problem file from disk.</summary>
     /// <exception cref="InputException">The file is missing, malformed or invalid.</exception>
-    public static ProblemFile Load(string path) => Parse(ReadText(path), Path.GetFileName(path));
+    public static ProblemFile Load(string path) => Parse(ReadText(path), UserText.Name(Path.GetFileName(path)));
 
     /// <summary>The text of a problem file (of either model).</summary>
     /// <exception cref="InputException">The file cannot be read.</exception>
@@ -70,7 +70,7 @@ public sealed class ProblemFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new InputException($"cannot read problem file '{path}': {e.Message}");
+            throw new InputException($"cannot read problem file {UserText.Quote(path)}: {e.Message}");
         }
     }
 
@@ -105,7 +105,10 @@ public sealed class ProblemFile
     private static ProblemFile Build(JsonObjectReader root)
     {
         if (root.String("model", "phaseRetrieval") is not "phaseRetrieval" and var other)
-            throw JsonObjectReader.Error("model", "\"phaseRetrieval\" (the default) or \"manifold\"", $"\"{other}\"", mustBe: true);
+            throw other == "manifold"
+                // Only `run` reads manifold files (before this parser); every other command needs a phase-retrieval problem.
+                ? new InputException("model is \"manifold\": this command takes phase-retrieval problems only (run a manifold problem with phaseflow run)")
+                : JsonObjectReader.Error("model", "\"phaseRetrieval\" (the default) or \"manifold\"", UserText.Quote(other), mustBe: true);
         var spectrum = ReadSpectrum(root.RequireObject("spectrum"));
         var teacher = ReadTeacher(root.RequireObject("teacher"), spectrum);
         var init = ReadInit(root.RequireObject("init"), spectrum.Dimension);
@@ -210,7 +213,7 @@ public sealed class ProblemFile
             {
                 "unitQ" => TeacherNormalization.UnitQ,
                 "normd" => TeacherNormalization.NormD,
-                _ => throw new InputException($"{r.Child("normalization")} must be \"unitQ\" or \"normd\", got \"{norm}\""),
+                _ => throw new InputException($"{r.Child("normalization")} must be \"unitQ\" or \"normd\", got {UserText.Quote(norm)}"),
             };
             teacher = r.Build(() => Teacher.Gaussian(spectrum, seed, normalization));
         }
@@ -254,7 +257,7 @@ public sealed class ProblemFile
         {
             "rodas4" => GradientFlowIntegrator.Rodas4,
             "dopri5" => GradientFlowIntegrator.DormandPrince54,
-            _ => throw new InputException($"{r.Child("integrator")} must be \"rodas4\" or \"dopri5\", got \"{name}\""),
+            _ => throw new InputException($"{r.Child("integrator")} must be \"rodas4\" or \"dopri5\", got {UserText.Quote(name)}"),
         };
         return r.Build(() => new PopulationGradientFlow(rtol, atol, integrator));
     }
