@@ -34,7 +34,7 @@ public static class EscapeCommand
     public static Report FromProblem(string path, double level, CancellationToken cancellationToken = default)
     {
         CheckLevel(level);
-        var problem = ProblemFile.Load(path);
+        var problem = ProblemFile.Load(path, "escape");
         return Build(SpectralNodes.Exact(problem.Problem), level, cancellationToken);
     }
 

@@ -47,7 +47,7 @@ public static class HierarchyCommand
     public static Comparison Compare(string problemPath, string outDirectory, int order, string closureName, double? ratio, string integrator,
         CancellationToken cancellationToken)
     {
-        var problem = ProblemFile.Load(problemPath);
+        var problem = ProblemFile.Load(problemPath, "hierarchy");
         if (problem.DynamicsKind != "gf")
             throw new InputException($"{UserText.Name(Path.GetFileName(problemPath))}: the hierarchy reduces gradient flow: dynamics.kind must be \"gf\", got \"{problem.DynamicsKind}\"");
         var gf = (PopulationGradientFlow)problem.Simulator;

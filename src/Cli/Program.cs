@@ -1,5 +1,10 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using PhaseFlow.Cli;
+
+// Output (CSV, JSON, messages) is the same on every machine, whatever its locale.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
 
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
