@@ -136,7 +136,7 @@ public static class CliApp
         var problem = new Argument<string?>("problem") { Description = "Problem file (spectrum, teacher, init); or give --a and --d.", Arity = ArgumentArity.ZeroOrOne };
         var a = new Option<double?>("--a") { Description = $"Power-law exponent a in [{EscapeCommand.MinExponent.ToString(System.Globalization.CultureInfo.InvariantCulture)}, {EscapeCommand.MaxExponent}] (expected weights: C_i = s*, w(0) = α w* + isotropic part)." };
         var d = new Option<string?>("--d") { Description = "Dimension for --a: a number up to 1e18, or inf." };
-        var overlap = new Option<double?>("--overlap") { Description = "u(0) for --a (default: the rms overlap of a random unit start; required for d = inf)." };
+        var overlap = new Option<double?>("--overlap") { Description = "u(0) ≥ 1e-300 for --a (default: the rms overlap of a random unit start; required for d = inf)." };
         var nodes = new Option<int>("--nodes") { Description = $"Node budget for --a, in [{EscapeCommand.MinNodes}, {EscapeCommand.MaxNodes}].", DefaultValueFactory = _ => 256 };
         var level = new Option<double>("--level") { Description = "Level |u| = level·s* the predicted times refer to, in (0, 1).", DefaultValueFactory = _ => 0.5 };
         var command = new Command("escape", "Print the Phase I escape rate ρ (dispersion relation) and the predicted escape time.")

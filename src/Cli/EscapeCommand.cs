@@ -29,6 +29,9 @@ public static class EscapeCommand
     /// <summary>Allowed node budgets of <see cref="FromPowerLaw"/> (each node costs memory and a term of every sum).</summary>
     public const int MinNodes = 4, MaxNodes = 65_536;
 
+    /// <summary>Smallest <c>--overlap</c>: the predicted times need ln(level·s*/u(0)) in double precision.</summary>
+    public const double MinOverlap = 1e-300;
+
     /// <summary>From a problem file's exact nodes.</summary>
     /// <exception cref="InputException">The file is invalid.</exception>
     public static Report FromProblem(string path, double level, CancellationToken cancellationToken = default)
@@ -47,6 +50,9 @@ public static class EscapeCommand
         if (!(a >= MinExponent && a <= MaxExponent))
             throw new InputException(string.Create(CultureInfo.InvariantCulture,
                 $"--a must be in [{MinExponent}, {MaxExponent}] (flatter or steeper power laws are not resolved in double precision), got {a:R}"));
+        // Below 1e-300 the growing mode's amplitude is subnormal and level/amplitude overflows (an infinite time).
+        if (overlap is > 0 and < MinOverlap)
+            throw new InputException(string.Create(CultureInfo.InvariantCulture, $"--overlap must be at least {MinOverlap:G} (smaller overlaps underflow), got {overlap:R}"));
         if (nodes is < MinNodes or > MaxNodes)
             throw new InputException(string.Create(CultureInfo.InvariantCulture, $"--nodes must be an integer in [{MinNodes}, {MaxNodes}], got {nodes}"));
         double d = dimension is "inf" or "infinity" or "∞" ? double.PositiveInfinity
@@ -108,7 +114,8 @@ public static class EscapeCommand
             text.AppendLine(inv, $"|u(0)| = {Math.Abs(r.InitialU):G6} ≥ {r.Level:G3} s*: the level is already reached at t = 0");
             return text.ToString();
         }
-        text.AppendLine(inv, $"time to |u| = {r.Level:G3} s*, growing mode alone: {r.Rate.TimeToReach(r.Level):G8}");
+        double growing = r.Rate.TimeToReach(r.Level);
+        text.AppendLine(inv, $"time to |u| = {r.Level:G3} s*, growing mode alone: {(double.IsFinite(growing) ? growing.ToString("G8", inv) : "not resolved in double precision (the amplitude underflows)")}");
         if (r.Linear is { } linear && r.LinearTime is { } time)
             text.AppendLine(inv, $"time to |u| = {r.Level:G3} s*, exact linear Phase I ({linear.Exponents.Length} exponentials): {time:G8}");
         else if (r.LinearNote is { } note)

@@ -65,8 +65,9 @@ public class ProblemFileFuzzTests
             var v = line.Split(',').Take(5).Select(x => double.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
             Assert.True(v.All(double.IsFinite), $"not finite: {line}");
             double t = v[0], sv = v[1], u = v[2], mse = v[3];
-            Assert.True(t >= 0 && sv >= -1e-12 && mse >= -1e-12, $"impossible: {line}");
-            Assert.True(Math.Abs(u) <= Math.Sqrt(Math.Max(sv, 0) * sStar) * (1 + 1e-6) + 1e-12, $"|u| > √(s s*): {line}");
+            // Rounding: an MSE that has converged to ~1e-12 may print as a tiny negative number.
+            Assert.True(t >= 0 && sv >= -1e-9 && mse >= -1e-9, $"impossible: {line}");
+            Assert.True(Math.Abs(u) <= Math.Sqrt(Math.Max(sv, 0) * sStar) * (1 + 1e-6) + 1e-9, $"|u| > √(s s*): {line}");
         }
     }
 
