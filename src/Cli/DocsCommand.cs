@@ -92,7 +92,8 @@ public static class DocsCommand
         sb.AppendLine("Run it from a checkout with `dotnet run -c Release --project src/Cli -- <command> …`. Exit codes: 0 success, " +
                       $"{ExitCodes.ValidationFailed} a validation check failed, {ExitCodes.InputError} bad input or a run that diverged " +
                       $"(one message on standard error, no stack trace), {ExitCodes.InvalidReduction} a reduction (hierarchy, spectral nodes) " +
-                      $"left its domain of validity (the valid part is written; the message says from which time and why), {ExitCodes.Cancelled} cancelled, {ExitCodes.InternalError} an internal error.")
+                      $"left its domain of validity (the valid part is written; the message says from which time and why), {ExitCodes.Cancelled} cancelled, {ExitCodes.InternalError} an internal error. " +
+                      "`--out` is checked before any work; the files of a command are committed as one set ([problem-files.md](problem-files.md#output-commit)).")
           .AppendLine();
         foreach (var command in root.Subcommands) Describe(sb, command, "phaseflow");
         return sb.ToString();

@@ -103,7 +103,7 @@ public static class ManifoldCommand
         private readonly Option<double> _lossScale = new("--loss-scale") { Description = "c_L, the loss scale.", DefaultValueFactory = _ => 1 };
         private readonly Option<double> _rho = new("--rho") { Description = "ρ = ‖θ*‖².", DefaultValueFactory = _ => 1 };
         private readonly Option<double> _init = new("--init") { Description = "ε of W_0 = ε Q_0 (a = b = c = ε).", DefaultValueFactory = _ => 1e-3 };
-        private readonly Option<int> _seed = new("--seed") { Description = "Seed of Q_0 and of the samples.", DefaultValueFactory = _ => 1 };
+        private readonly Option<int> _seed = new("--seed") { Description = "Seed of Q_0 and of the samples, in [0, 2^31 − 1].", DefaultValueFactory = _ => 1 };
 
         public void AddTo(Command command, bool kappa = true)
         {
