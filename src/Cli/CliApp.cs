@@ -267,18 +267,12 @@ public static class CliApp
     {
         if (!ct.CanBeCanceled) return Handle(error, action);
         var work = Task.Factory.StartNew(() => Handle(error, action), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        try
-        {
-            work.Wait(ct);
-            return work.Result;
-        }
-        catch (OperationCanceledException)
-        {
-            // Loops that observe the token stop within this grace period and report through Handle.
-            if (work.Wait(TimeSpan.FromSeconds(0.5))) return work.Result;
-            error.WriteLine("cancelled");
-            return ExitCodes.Cancelled;
-        }
+        var done = ((IAsyncResult)work).AsyncWaitHandle;
+        // Loops that observe the token stop within the grace period and report through Handle.
+        if (WaitHandle.WaitAny([done, ct.WaitHandle]) == 0 || done.WaitOne(TimeSpan.FromSeconds(0.5)))
+            return work.GetAwaiter().GetResult();
+        error.WriteLine("cancelled");
+        return ExitCodes.Cancelled;
     }
 
     /// <summary>Maps every expected failure to a one-line message and exit code 2.</summary>
