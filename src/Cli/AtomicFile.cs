@@ -117,7 +117,7 @@ public static partial class AtomicFile
         foreach (string staging in Directory.EnumerateDirectories(directory, StagingPrefix + "*"))
         {
             if (File.Exists(Path.Combine(staging, CommitMarker)))
-                foreach (string name in File.ReadAllLines(Path.Combine(staging, CommitMarker)).Where(n => n.Length > 0))
+                foreach (string name in File.ReadAllLines(Path.Combine(staging, CommitMarker)).Where(IsValidName))
                     if (File.Exists(Path.Combine(staging, name))) Install(staging, directory, name);
             TryDelete(staging);
         }
@@ -146,9 +146,13 @@ public static partial class AtomicFile
         File.Move(Path.Combine(staging, name), target, overwrite: true);
     }
 
+    /// <summary>A relative path that stays inside the folder (also applied to a manifest read back from disk).</summary>
+    private static bool IsValidName(string name) =>
+        !string.IsNullOrEmpty(name) && !Path.IsPathRooted(name) && !name.Split('/', '\\').Any(p => p is "" or "." or "..");
+
     private static void CheckName(string name)
     {
-        if (string.IsNullOrEmpty(name) || Path.IsPathRooted(name) || name.Split('/', '\\').Any(p => p is "" or "." or ".."))
+        if (!IsValidName(name))
             throw new ArgumentException($"output file names are relative paths without '.' or '..' parts, got {UserText.Quote(name)}", nameof(name));
     }
 
