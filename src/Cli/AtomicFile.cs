@@ -52,6 +52,8 @@ public static partial class AtomicFile
     {
         ArgumentNullException.ThrowIfNull(files);
         foreach (var file in files) CheckName(file.Name);
+        // Renaming over /dev/null (as root) would replace the device with a regular file.
+        if (IsSystemPath(Path.GetFullPath(directory))) throw new IOException($"{directory} is a system folder (/dev, /proc, /sys): nothing was written");
         Directory.CreateDirectory(directory);
         using var _ = Lock(directory);
         RecoverLocked(directory);
@@ -111,6 +113,14 @@ public static partial class AtomicFile
         using var _ = Lock(directory);
         RecoverLocked(directory);
     }
+
+    /// <summary>Whether <paramref name="fullPath"/> lies in a Unix pseudo file system (/dev, /proc, /sys), where entries are
+    /// devices and kernel files, never output.</summary>
+    internal static bool IsSystemPath(string fullPath) =>
+        !OperatingSystem.IsWindows() && (fullPath is "/dev" or "/proc" or "/sys" ||
+                                         fullPath.StartsWith("/dev/", StringComparison.Ordinal) ||
+                                         fullPath.StartsWith("/proc/", StringComparison.Ordinal) ||
+                                         fullPath.StartsWith("/sys/", StringComparison.Ordinal));
 
     private static void RecoverLocked(string directory)
     {

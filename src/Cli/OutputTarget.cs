@@ -13,6 +13,7 @@ internal static class OutputTarget
         string full = FullPath(path, option, "folder");
         string shown = UserText.Quote(path);
         if (System.IO.File.Exists(full)) throw new InputException($"{option} {shown} is a file, not a folder");
+        if (AtomicFile.IsSystemPath(full)) throw new InputException($"{option} {shown} is in a system folder (/dev, /proc, /sys), not a place for output");
         string existing = full;
         while (!Directory.Exists(existing))
         {
@@ -30,6 +31,8 @@ internal static class OutputTarget
     public static void File(string? path, string option)
     {
         string full = FullPath(path, option, "file");
+        if (AtomicFile.IsSystemPath(full))
+            throw new InputException($"{option} {UserText.Quote(path)} is a device or system entry, not a file (output files are renamed over their target)");
         if (Directory.Exists(full)) throw new InputException($"{option} {UserText.Quote(path)} is a folder, not a file");
         string parent = Path.GetDirectoryName(full) ?? throw new InputException($"{option} {UserText.Quote(path)} is not a file name");
         Folder(parent, option + " (its folder)");

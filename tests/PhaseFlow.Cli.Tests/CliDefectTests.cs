@@ -42,7 +42,14 @@ public class CliDefectTests
         AssertOneLineError(CliRun.Of(Args("/dev/null")), "--out \"/dev/null\" is a file, not a folder");
         AssertOneLineError(CliRun.Of(Args("")), "--out must name a folder, got \"\"");
         AssertOneLineError(CliRun.Of(Args(Path.Combine(file, "sub"))), "is a file, not a folder");
-        if (OperatingSystem.IsLinux()) AssertOneLineError(CliRun.Of(Args("/proc/phaseflow-out")), "cannot be created in \"/proc\"");
+        if (OperatingSystem.IsLinux()) AssertOneLineError(CliRun.Of(Args("/proc/phaseflow-out")), "is in a system folder");
+        string readOnly = Path.Combine(dir.Path, "read-only");
+        Directory.CreateDirectory(readOnly);
+        if (!OperatingSystem.IsWindows() && Environment.UserName != "root")
+        {
+            File.SetUnixFileMode(readOnly, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+            AssertOneLineError(CliRun.Of(Args(readOnly)), $"--out \"{readOnly}\" is not writable");
+        }
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}: the check came after the work");
         Assert.Equal("x", File.ReadAllText(file));
     }
@@ -54,7 +61,8 @@ public class CliDefectTests
         var clock = Stopwatch.StartNew();
         AssertOneLineError(CliRun.Of("validate", "--full", "--out", dir.Path), "is a folder, not a file");
         AssertOneLineError(CliRun.Of("validate", "--full", "--out", ""), "--out must name a file");
-        AssertOneLineError(CliRun.Of("validate", "--full", "--out", "/dev/null/table.md"), "is a file, not a folder");
+        AssertOneLineError(CliRun.Of("validate", "--full", "--out", "/dev/null/table.md"), "is a device or system entry");
+        if (!OperatingSystem.IsWindows()) AssertOneLineError(CliRun.Of("validate", "--full", "--out", "/dev/null"), "--out \"/dev/null\" is a device or system entry, not a file");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
     }
 
