@@ -42,8 +42,8 @@ public static class CliApp
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var e in parsed.Errors) error.WriteLine($"error: {e.Message}");
-            error.WriteLine("Try 'phaseflow --help'.");
+            // One line, whatever the number of errors and whatever the tokens contain.
+            error.WriteLine($"error: {UserText.OneLine(string.Join("; ", parsed.Errors.Select(e => e.Message)))} (try 'phaseflow --help')");
             return ExitCodes.InputError;
         }
         return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
@@ -57,11 +57,12 @@ public static class CliApp
         root.Subcommands.Add(BuildRun(output, error, cancellationToken));
         root.Subcommands.Add(BuildValidate(output, error, cancellationToken));
         root.Subcommands.Add(BuildHierarchy(output, error, cancellationToken));
-        root.Subcommands.Add(BuildEscape(output, error));
+        root.Subcommands.Add(BuildEscape(output, error, cancellationToken));
         root.Subcommands.Add(BuildDuhamel(output, error, cancellationToken));
         root.Subcommands.Add(BuildManifold(output, error, cancellationToken));
         root.Subcommands.Add(BuildReproduce(output, error, cancellationToken));
         root.Subcommands.Add(BuildDocs(output, error, cancellationToken));
+        NumberOptions.Apply(root);
         return root;
     }
 
@@ -74,10 +75,11 @@ public static class CliApp
         {
             problem, outDir, progress,
         };
-        command.SetAction(parse => Guarded(error, () =>
+        command.SetAction(parse => Guarded(error, ct, () =>
         {
             string path = parse.GetValue(problem)!, dir = parse.GetValue(outDir)!;
-            string text = ProblemFile.ReadText(path), source = Path.GetFileName(path);
+            OutputTarget.Folder(dir, "--out", "trajectory.csv", "summary.json");
+            string text = ProblemFile.ReadText(path), source = UserText.Name(Path.GetFileName(path));
             if (ManifoldProblemFile.TryParse(text, source) is { } settings)
             {
                 var manifold = ProgressBars.Solve(error, parse.GetValue(progress), bar => ManifoldCommand.Guard(() => ManifoldCommand.Run(settings, bar, ct)));
@@ -108,7 +110,7 @@ public static class CliApp
         {
             order, closure, ratio, print, problem, outDir, integrator,
         };
-        command.SetAction(parse => Guarded(error, () =>
+        command.SetAction(parse => Guarded(error, ct, () =>
         {
             int k = parse.GetValue(order);
             string closureName = parse.GetValue(closure)!;
@@ -121,6 +123,7 @@ public static class CliApp
                 return ExitCodes.Ok;
             }
             string dir = parse.GetValue(outDir) ?? throw new InputException("--out is required with --problem");
+            OutputTarget.Folder(dir, "--out", "direct.csv", "hierarchy.csv", "comparison.json");
             if (format is not null) output.Write(HierarchyCommand.Print(k, closureName, r, format));
             var comparison = HierarchyCommand.Compare(path, dir, k, closureName, r, parse.GetValue(integrator)!, ct);
             output.WriteLine(HierarchyCommand.Describe(comparison, dir));
@@ -129,19 +132,19 @@ public static class CliApp
         return command;
     }
 
-    private static Command BuildEscape(TextWriter output, TextWriter error)
+    private static Command BuildEscape(TextWriter output, TextWriter error, CancellationToken ct)
     {
         var problem = new Argument<string?>("problem") { Description = "Problem file (spectrum, teacher, init); or give --a and --d.", Arity = ArgumentArity.ZeroOrOne };
-        var a = new Option<double?>("--a") { Description = "Power-law exponent a (expected weights: C_i = s*, w(0) = α w* + isotropic part)." };
+        var a = new Option<double?>("--a") { Description = $"Power-law exponent a in [{EscapeCommand.MinExponent.ToString(System.Globalization.CultureInfo.InvariantCulture)}, {EscapeCommand.MaxExponent}] (expected weights: C_i = s*, w(0) = α w* + isotropic part)." };
         var d = new Option<string?>("--d") { Description = "Dimension for --a: a number up to 1e18, or inf." };
-        var overlap = new Option<double?>("--overlap") { Description = "u(0) for --a (default: the rms overlap of a random unit start; required for d = inf)." };
-        var nodes = new Option<int>("--nodes") { Description = "Node budget for --a (default 256).", DefaultValueFactory = _ => 256 };
+        var overlap = new Option<double?>("--overlap") { Description = "u(0) ≥ 1e-300 for --a (default: the rms overlap of a random unit start; required for d = inf)." };
+        var nodes = new Option<int>("--nodes") { Description = $"Node budget for --a, in [{EscapeCommand.MinNodes}, {EscapeCommand.MaxNodes}].", DefaultValueFactory = _ => 256 };
         var level = new Option<double>("--level") { Description = "Level |u| = level·s* the predicted times refer to, in (0, 1).", DefaultValueFactory = _ => 0.5 };
         var command = new Command("escape", "Print the Phase I escape rate ρ (dispersion relation) and the predicted escape time.")
         {
             problem, a, d, overlap, nodes, level,
         };
-        command.SetAction(parse => Guarded(error, () =>
+        command.SetAction(parse => Guarded(error, ct, () =>
         {
             double lvl = parse.GetValue(level);
             EscapeCommand.Report report;
@@ -149,10 +152,10 @@ public static class CliApp
             {
                 if (parse.GetValue(a) is not null || parse.GetValue(d) is not null)
                     throw new InputException("give either a problem file or --a and --d, not both");
-                report = EscapeCommand.FromProblem(path, lvl);
+                report = EscapeCommand.FromProblem(path, lvl, ct);
             }
             else if (parse.GetValue(a) is { } exponent && parse.GetValue(d) is { } dimension)
-                report = EscapeCommand.FromPowerLaw(exponent, dimension, parse.GetValue(overlap), parse.GetValue(nodes), lvl);
+                report = EscapeCommand.FromPowerLaw(exponent, dimension, parse.GetValue(overlap), parse.GetValue(nodes), lvl, ct);
             else throw new InputException("escape needs a problem file, or --a and --d");
             output.Write(EscapeCommand.Describe(report));
             return ExitCodes.Ok;
@@ -169,9 +172,10 @@ public static class CliApp
         {
             problem, outDir, samples,
         };
-        command.SetAction(parse => Guarded(error, () =>
+        command.SetAction(parse => Guarded(error, ct, () =>
         {
             string dir = parse.GetValue(outDir)!;
+            OutputTarget.Folder(dir, "--out", "verification.csv", "summary.json");
             var result = DuhamelCommand.Execute(parse.GetValue(problem)!, dir, parse.GetValue(samples), ct);
             output.Write(DuhamelCommand.Describe(result, dir));
             return ExitCodes.Ok;
@@ -180,7 +184,7 @@ public static class CliApp
     }
 
     private static Command BuildManifold(TextWriter output, TextWriter error, CancellationToken ct) =>
-        ManifoldCommand.Build(output, ct, action => Guarded(error, action));
+        ManifoldCommand.Build(output, ct, action => Guarded(error, ct, action));
 
     private static Command BuildReproduce(TextWriter output, TextWriter error, CancellationToken ct)
     {
@@ -192,11 +196,12 @@ public static class CliApp
         {
             target, outDir, size, progress,
         };
-        command.SetAction(parse => Guarded(error, () =>
+        command.SetAction(parse => Guarded(error, ct, () =>
         {
             var experiments = ReproduceRunner.Select(parse.GetValue(target)!);
             var chosen = ReproduceRunner.ParseSize(parse.GetValue(size)!);
             string dir = parse.GetValue(outDir)!;
+            OutputTarget.Folder(dir, "--out", "report.md", "report.json");
             bool show = parse.GetValue(progress) ?? ProgressBars.Interactive(error);
             var reports = ProgressBars.Run(error, show, experiments.Select(e => e.Id).ToArray(), report => ReproduceRunner.Run(experiments, chosen, report, ct));
             ReproduceRunner.Write(dir, reports, chosen);
@@ -218,8 +223,9 @@ public static class CliApp
         {
             full, outFile, progress,
         };
-        command.SetAction(parse => Guarded(error, () =>
+        command.SetAction(parse => Guarded(error, ct, () =>
         {
+            if (parse.GetValue(outFile) is { } target) OutputTarget.File(target, "--out");
             bool show = parse.GetValue(progress) ?? ProgressBars.Interactive(error);
             var results = ProgressBars.Run(error, show, ["validate"], report => ValidationSuite.RunAll(parse.GetValue(full),
                 r => { if (!show) error.WriteLine($"{(r.Pass ? "pass" : "FAIL")}  {r.Check}"); }, ct, f => report?.Invoke("validate", f)));
@@ -242,9 +248,10 @@ public static class CliApp
         {
             outDir, parts, progress,
         };
-        command.SetAction(parse => Guarded(error, () =>
+        command.SetAction(parse => Guarded(error, ct, () =>
         {
             var chosen = DocsCommand.ParseParts(parse.GetValue(parts)!);
+            OutputTarget.Folder(parse.GetValue(outDir), "--out");
             bool show = parse.GetValue(progress) ?? ProgressBars.Interactive(error);
             foreach (string line in DocsCommand.Execute(parse.GetValue(outDir)!, chosen, BuildRoot(TextWriter.Null, TextWriter.Null, ct), error, show, ct))
                 output.WriteLine(line);
@@ -253,8 +260,24 @@ public static class CliApp
         return command;
     }
 
+    /// <summary>Runs <paramref name="action"/> under <see cref="Handle"/>. With a cancellable token the action runs on its
+    /// own thread: cancellation is answered within a second (exit 130) even while a library call that cannot observe the
+    /// token (a dense SVD) is still running — the process ends and the abandoned thread with it. A file set being committed
+    /// then is completed by the next write to the folder (see <see cref="AtomicFile"/>).</summary>
+    private static int Guarded(TextWriter error, CancellationToken ct, Func<int> action)
+    {
+        if (!ct.CanBeCanceled) return Handle(error, action);
+        var work = Task.Factory.StartNew(() => Handle(error, action), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var done = ((IAsyncResult)work).AsyncWaitHandle;
+        // Loops that observe the token stop within the grace period and report through Handle.
+        if (WaitHandle.WaitAny([done, ct.WaitHandle]) == 0 || done.WaitOne(TimeSpan.FromSeconds(0.5)))
+            return work.GetAwaiter().GetResult();
+        error.WriteLine("cancelled");
+        return ExitCodes.Cancelled;
+    }
+
     /// <summary>Maps every expected failure to a one-line message and exit code 2.</summary>
-    private static int Guarded(TextWriter error, Func<int> action)
+    private static int Handle(TextWriter error, Func<int> action)
     {
         try
         {
@@ -262,17 +285,17 @@ public static class CliApp
         }
         catch (InputException e)
         {
-            error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"error: {UserText.OneLine(e.Message)}");
             return ExitCodes.InputError;
         }
         catch (InvalidParameterException e)
         {
-            error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"error: {UserText.OneLine(e.Message)}");
             return ExitCodes.InputError;
         }
         catch (SimulationFailedException e)
         {
-            error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"error: {UserText.OneLine(e.Message)}");
             return ExitCodes.InputError;
         }
         catch (InvalidReductionException e)
@@ -282,7 +305,7 @@ public static class CliApp
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            error.WriteLine($"error: cannot write output: {e.Message}");
+            error.WriteLine($"error: cannot write output: {UserText.OneLine(e.Message)}");
             return ExitCodes.InputError;
         }
         catch (OutOfMemoryException)
@@ -297,7 +320,7 @@ public static class CliApp
         }
         catch (Exception e) when (Environment.GetEnvironmentVariable("PHASEFLOW_DEBUG") is null)
         {
-            error.WriteLine($"internal error ({e.GetType().Name}): {e.Message}. Please report it; set PHASEFLOW_DEBUG=1 for the stack trace.");
+            error.WriteLine($"internal error ({e.GetType().Name}): {UserText.OneLine(e.Message)}. Please report it; set PHASEFLOW_DEBUG=1 for the stack trace.");
             return ExitCodes.InternalError;
         }
     }

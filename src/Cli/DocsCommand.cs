@@ -43,7 +43,7 @@ public static class DocsCommand
                 "cli" => Parts.Cli,
                 "validation" => Parts.Validation,
                 "reproduce" => Parts.Reproduce,
-                _ => throw new InputException($"--parts: unknown part '{name}', expected a comma-separated subset of cli, validation, reproduce"),
+                _ => throw new InputException($"--parts: unknown part {UserText.Quote(name)}, expected a comma-separated subset of cli, validation, reproduce"),
             };
         return parts == Parts.None ? throw new InputException("--parts must name at least one of cli, validation, reproduce") : parts;
     }
@@ -92,7 +92,8 @@ public static class DocsCommand
         sb.AppendLine("Run it from a checkout with `dotnet run -c Release --project src/Cli -- <command> …`. Exit codes: 0 success, " +
                       $"{ExitCodes.ValidationFailed} a validation check failed, {ExitCodes.InputError} bad input or a run that diverged " +
                       $"(one message on standard error, no stack trace), {ExitCodes.InvalidReduction} a reduction (hierarchy, spectral nodes) " +
-                      $"left its domain of validity (the valid part is written; the message says from which time and why), {ExitCodes.Cancelled} cancelled, {ExitCodes.InternalError} an internal error.")
+                      $"left its domain of validity (the valid part is written; the message says from which time and why), {ExitCodes.Cancelled} cancelled, {ExitCodes.InternalError} an internal error. " +
+                      "`--out` is checked before any work; the files of a command are committed as one set ([problem-files.md](problem-files.md#output-commit)).")
           .AppendLine();
         foreach (var command in root.Subcommands) Describe(sb, command, "phaseflow");
         return sb.ToString();

@@ -16,7 +16,7 @@ public static class DuhamelCommand
     /// <exception cref="InputException">An invalid file, non-GF dynamics, or bad sample count.</exception>
     public static DuhamelVerificationResult Execute(string problemPath, string outDirectory, int samples, CancellationToken cancellationToken)
     {
-        var problem = ProblemFile.Load(problemPath);
+        var problem = ProblemFile.Load(problemPath, "duhamel");
         if (problem.DynamicsKind != "gf")
             throw new InputException($"duhamel needs gradient-flow dynamics (\"dynamics\": {{\"kind\": \"gf\"}}), got \"{problem.DynamicsKind}\"");
         if (samples is < 16 or > 1 << 20)

@@ -15,27 +15,53 @@ public static class EscapeCommand
     /// <param name="Rate">ρ and the growing mode.</param>
     /// <param name="Linear">The exact linear Phase I solution, when the nodes are few enough (≤ 4096).</param>
     /// <param name="Level">The level |u| = level·s* the times refer to.</param>
-    public sealed record Report(string Source, EscapeRate Rate, PhaseOneSolution? Linear, double Level);
+    /// <param name="InitialU">u(0).</param>
+    /// <param name="LinearTime">The exact linear solution's time to the level; null when it was not computed.</param>
+    /// <param name="LinearNote">Why the exact linear time is missing although the nodes are few enough; null otherwise.</param>
+    public sealed record Report(string Source, EscapeRate Rate, PhaseOneSolution? Linear, double Level, double InitialU = double.NaN,
+        double? LinearTime = null, string? LinearNote = null);
+
+    /// <summary>Allowed exponents of <see cref="FromPowerLaw"/>: below 0.01 the spectrum is so flat that locating the
+    /// node intervals, (νH)^{−1/a}, loses every digit (a = 1e-20 never finished); above 64 the top eigenvalues' squares
+    /// underflow against λ_1 and the dispersion relation has no usable roots.</summary>
+    public const double MinExponent = 0.01, MaxExponent = 64;
+
+    /// <summary>Allowed node budgets of <see cref="FromPowerLaw"/> (each node costs memory and a term of every sum).</summary>
+    public const int MinNodes = 4, MaxNodes = 65_536;
+
+    /// <summary>Smallest <c>--overlap</c>: the predicted times need ln(level·s*/u(0)) in double precision.</summary>
+    public const double MinOverlap = 1e-300;
 
     /// <summary>From a problem file's exact nodes.</summary>
     /// <exception cref="InputException">The file is invalid.</exception>
-    public static Report FromProblem(string path, double level)
+    public static Report FromProblem(string path, double level, CancellationToken cancellationToken = default)
     {
-        var problem = ProblemFile.Load(path);
-        return Build(SpectralNodes.Exact(problem.Problem), level);
+        CheckLevel(level);
+        var problem = ProblemFile.Load(path, "escape");
+        return Build(SpectralNodes.Exact(problem.Problem), level, cancellationToken);
     }
 
     /// <summary>From a trace-normalised power law with expected weights (see <see cref="SpectralNodes.PowerLaw"/>).</summary>
     /// <exception cref="InputException">Invalid a, d, overlap or node count (named as the options).</exception>
-    public static Report FromPowerLaw(double a, string dimension, double? overlap, int nodes, double level)
+    public static Report FromPowerLaw(double a, string dimension, double? overlap, int nodes, double level,
+        CancellationToken cancellationToken = default)
     {
+        CheckLevel(level);
+        if (!(a >= MinExponent && a <= MaxExponent))
+            throw new InputException(string.Create(CultureInfo.InvariantCulture,
+                $"--a must be in [{MinExponent}, {MaxExponent}] (flatter or steeper power laws are not resolved in double precision), got {a:R}"));
+        // Below 1e-300 the growing mode's amplitude is subnormal and level/amplitude overflows (an infinite time).
+        if (overlap is > 0 and < MinOverlap)
+            throw new InputException(string.Create(CultureInfo.InvariantCulture, $"--overlap must be at least {MinOverlap:G} (smaller overlaps underflow), got {overlap:R}"));
+        if (nodes is < MinNodes or > MaxNodes)
+            throw new InputException(string.Create(CultureInfo.InvariantCulture, $"--nodes must be an integer in [{MinNodes}, {MaxNodes}], got {nodes}"));
         double d = dimension is "inf" or "infinity" or "∞" ? double.PositiveInfinity
             : double.TryParse(dimension, NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed) ? parsed
-            : throw new InputException($"--d must be a number or \"inf\", got \"{dimension}\"");
+            : throw new InputException($"--d must be a number or \"inf\", got {UserText.Quote(dimension)}");
         try
         {
             // Phase I only involves the top of the spectrum; the horizon only places the d = ∞ cut-off node.
-            return Build(SpectralNodes.PowerLaw(a, d, nodes, 1e6, overlap), level);
+            return Build(SpectralNodes.PowerLaw(a, d, nodes, 1e6, overlap), level, cancellationToken);
         }
         catch (InvalidParameterException e)
         {
@@ -43,12 +69,35 @@ public static class EscapeCommand
         }
     }
 
-    private static Report Build(SpectralNodes nodes, double level)
+    private static void CheckLevel(double level)
     {
         if (!(level > 0 && level < 1)) throw new InputException($"--level must be in (0, 1), got {level.ToString("R", CultureInfo.InvariantCulture)}");
+    }
+
+    private static Report Build(SpectralNodes nodes, double level, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
         var rate = EscapeRate.Solve(nodes);
-        var linear = nodes.Count <= PhaseOneSolution.MaxNodes ? PhaseOneSolution.Solve(nodes) : null;
-        return new Report(nodes.Description, rate, linear, level);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Math.Abs(nodes.InitialU) >= level * nodes.SStar)
+            return new Report(nodes.Description, rate, null, level, nodes.InitialU);
+        PhaseOneSolution? linear = null;
+        double? time = null;
+        string? note = null;
+        if (nodes.Count <= PhaseOneSolution.MaxNodes)
+        {
+            try
+            {
+                linear = PhaseOneSolution.Solve(nodes);
+                time = linear.TimeToReach(level, cancellationToken);
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArithmeticException)
+            {
+                // The residues of steep spectra span more than double precision: the sum of exponentials is not resolved.
+                note = "not resolved in double precision for this spectrum";
+            }
+        }
+        return new Report(nodes.Description, rate, linear, level, nodes.InitialU, time, note);
     }
 
     /// <summary>The report as text lines.</summary>
@@ -59,9 +108,18 @@ public static class EscapeCommand
         text.AppendLine(inv, $"{r.Source}");
         text.AppendLine(inv, $"escape rate ρ = {r.Rate.Rate:G10}  (root of 1 = 8 Σ λ_j² C_j / (ρ − 4λ_j s*); largest pole 4λ_1 s* = {r.Rate.TopRate:G6})");
         text.AppendLine(inv, $"growing mode: u(t) ≈ {r.Rate.Amplitude:G6} · e^(ρ t)");
-        text.AppendLine(inv, $"time to |u| = {r.Level:G3} s*, growing mode alone: {r.Rate.TimeToReach(r.Level):G8}");
-        if (r.Linear is { } linear)
-            text.AppendLine(inv, $"time to |u| = {r.Level:G3} s*, exact linear Phase I ({linear.Exponents.Length} exponentials): {linear.TimeToReach(r.Level):G8}");
+        if (Math.Abs(r.InitialU) >= r.Level * r.Rate.SStar)
+        {
+            // A predicted time would be negative: the start is already past the level.
+            text.AppendLine(inv, $"|u(0)| = {Math.Abs(r.InitialU):G6} ≥ {r.Level:G3} s*: the level is already reached at t = 0");
+            return text.ToString();
+        }
+        double growing = r.Rate.TimeToReach(r.Level);
+        text.AppendLine(inv, $"time to |u| = {r.Level:G3} s*, growing mode alone: {(double.IsFinite(growing) ? growing.ToString("G8", inv) : "not resolved in double precision (the amplitude underflows)")}");
+        if (r.Linear is { } linear && r.LinearTime is { } time)
+            text.AppendLine(inv, $"time to |u| = {r.Level:G3} s*, exact linear Phase I ({linear.Exponents.Length} exponentials): {time:G8}");
+        else if (r.LinearNote is { } note)
+            text.AppendLine(inv, $"time to |u| = {r.Level:G3} s*, exact linear Phase I: {note}");
         text.AppendLine("(Phase I is linear while s ≪ s*: the times are accurate for small levels and lower bounds for large ones.)");
         return text.ToString();
     }

@@ -15,7 +15,7 @@ public static class HierarchyCommand
     /// <exception cref="InputException">Unknown closure or print format, or an invalid order or ratio.</exception>
     public static string Print(int order, string closureName, double? ratio, string format)
     {
-        if (format is not ("text" or "latex")) throw new InputException($"--print must be \"text\" or \"latex\", got \"{format}\"");
+        if (format is not ("text" or "latex")) throw new InputException($"--print must be \"text\" or \"latex\", got {UserText.Quote(format)}");
         var closure = HierarchyMethod.ParseClosure(closureName, ratio, Option);
         try
         {
@@ -49,9 +49,9 @@ public static class HierarchyCommand
     public static Comparison Compare(string problemPath, string outDirectory, int order, string closureName, double? ratio, string integrator,
         CancellationToken cancellationToken)
     {
-        var problem = ProblemFile.Load(problemPath);
+        var problem = ProblemFile.Load(problemPath, "hierarchy");
         if (problem.DynamicsKind != "gf")
-            throw new InputException($"{Path.GetFileName(problemPath)}: the hierarchy reduces gradient flow: dynamics.kind must be \"gf\", got \"{problem.DynamicsKind}\"");
+            throw new InputException($"{UserText.Name(Path.GetFileName(problemPath))}: the hierarchy reduces gradient flow: dynamics.kind must be \"gf\", got \"{problem.DynamicsKind}\"");
         var gf = (PopulationGradientFlow)problem.Simulator;
         // Both CSVs carry s^(k), u^(k) for k = 2..K (direct runs record up to k = 64).
         bool moments = order is >= 2 and <= 64;

@@ -51,6 +51,7 @@ public static class ManifoldCommand
             var m = ParseMethod(name);
             var settings = common.Read(parse, m, parse.GetValue(every));
             string dir = parse.GetValue(outDir)!;
+            OutputTarget.Folder(dir, "--out", "trajectory.csv", "summary.json");
             var result = Guard(() => Run(settings, null, ct));
             Write(dir, settings, result);
             output.WriteLine(Describe(settings, result, dir));
@@ -74,8 +75,9 @@ public static class ManifoldCommand
             var gd = compareCommon.Read(parse, ManifoldMethod.GradientDescent, null, kappaOverride: values[0]);
             double spec = parse.GetValue(specEta) ?? gd.Eta;
             if (!(spec > 0) || !double.IsFinite(spec)) throw new InputException($"--spec-eta must be finite and > 0, got {F(spec)}");
-            var rows = Guard(() => Compare(gd, spec, values, ct));
             string dir = parse.GetValue(compareOut)!;
+            OutputTarget.Folder(dir, "--out", "compare.md", "compare.csv");
+            var rows = Guard(() => Compare(gd, spec, values, ct));
             string markdown = CompareMarkdown(gd, spec, rows);
             AtomicFile.WriteAll(dir, [("compare.md", w => w.Write(markdown)), ("compare.csv", w => w.Write(CompareCsv(rows)))]);
             output.Write(markdown);
@@ -101,7 +103,7 @@ public static class ManifoldCommand
         private readonly Option<double> _lossScale = new("--loss-scale") { Description = "c_L, the loss scale.", DefaultValueFactory = _ => 1 };
         private readonly Option<double> _rho = new("--rho") { Description = "ρ = ‖θ*‖².", DefaultValueFactory = _ => 1 };
         private readonly Option<double> _init = new("--init") { Description = "ε of W_0 = ε Q_0 (a = b = c = ε).", DefaultValueFactory = _ => 1e-3 };
-        private readonly Option<int> _seed = new("--seed") { Description = "Seed of Q_0 and of the samples.", DefaultValueFactory = _ => 1 };
+        private readonly Option<int> _seed = new("--seed") { Description = "Seed of Q_0 and of the samples, in [0, 2^31 − 1].", DefaultValueFactory = _ => 1 };
 
         public void AddTo(Command command, bool kappa = true)
         {
@@ -113,6 +115,9 @@ public static class ManifoldCommand
         public Settings Read(ParseResult parse, ManifoldMethod method, long? every, double? kappaOverride = null)
         {
             bool full = parse.GetValue(_full);
+            // The same range as a problem file's full.seed, whether or not --full uses it.
+            if (parse.GetValue(_seed) is < 0 and var seed)
+                throw new InputException($"--seed must be an integer in [0, {int.MaxValue}], got {seed}");
             int? m = parse.GetValue(_m), samples = parse.GetValue(_samples);
             if (!full && (m is not null || samples is not null || parse.GetValue(_resample)))
                 throw new InputException("--m, --samples and --resample need --full");
@@ -189,7 +194,7 @@ public static class ManifoldCommand
     private static ManifoldMethod ParseMethod(string name)
     {
         try { return ManifoldMethods.Parse(name); }
-        catch (InvalidParameterException) { throw new InputException($"--method must be gd, specgd, gf or specgf, got \"{name}\""); }
+        catch (InvalidParameterException) { throw new InputException($"--method must be gd, specgd, gf or specgf, got {UserText.Quote(name)}"); }
     }
 
     private static PolarMethod ParsePolar(string name, string option) => name.ToLowerInvariant() switch
@@ -198,7 +203,7 @@ public static class ManifoldCommand
         "eigen" => PolarMethod.GramEigen,
         "newton-schulz" => PolarMethod.NewtonSchulz,
         "muon" => PolarMethod.MuonNewtonSchulz,
-        _ => throw new InputException($"{option} must be svd, eigen, newton-schulz or muon, got \"{name}\""),
+        _ => throw new InputException($"{option} must be svd, eigen, newton-schulz or muon, got {UserText.Quote(name)}"),
     };
 
     private static double[] ParseList(string text, string option)
@@ -207,7 +212,7 @@ public static class ManifoldCommand
         if (parts.Length == 0) throw new InputException($"{option} must list at least one number");
         return parts.Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) && v > -1
             ? v
-            : throw new InputException($"{option} must be numbers > -1, got \"{p}\"")).ToArray();
+            : throw new InputException($"{option} must be numbers > -1, got {UserText.Quote(p)}")).ToArray();
     }
 
     /// <summary>Runs one setting (reduced, or full matrix).</summary>

@@ -259,11 +259,9 @@ public static class FullMatrixDynamics
                 Blas.Axpby(-eta, polar, 1, w);
             }
             else Blas.Axpby(-eta, grad, 1, w);
-            if ((k & 15) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                tracker.Report(k, problem.Steps, k);
-            }
+            // Every step: one step of a large full-matrix run can take seconds.
+            cancellationToken.ThrowIfCancellationRequested();
+            if ((k & 15) == 0) tracker.Report(k, problem.Steps, k);
         }
         tracker.Report(problem.Steps, problem.Steps, problem.Steps, force: true);
         double[] final;

@@ -42,9 +42,41 @@ public class ProblemFileFuzzTests
     [
         -1, 0, 0.5, 2, 3, 7, 1e300, -1e300, 2.5, "x", "gd", "powerlaw", "values", "sphere", null, true, "hierarchy", "zero", "exact", 201,
         new JsonArray(), new JsonObject(), new JsonArray(1, 2), 1e9, 4294967296.0, 1, 4, 10, 0.25, 1e-3, 40, 100, 1e-12,
+        // Extremes, control characters, a long string, a huge array, unknown kinds.
+        double.Epsilon, -0.0, 2147483647, 2147483648.0, 1e308, "a\nb", "\u001b[31mred\u001b[0m", new string('k', 5000), "manifold", "volterra",
+        new JsonArray(Enumerable.Range(0, 3000).Select(_ => (JsonNode?)JsonValue.Create(0.5)).ToArray()), "@@RAW0@@", "@@RAW1@@", "@@RAW2@@", "@@RAW3@@", "@@RAW4@@", "@@RAW5@@",
     ];
 
+    /// <summary>JSON a JsonNode cannot hold, spliced into the text for the @@RAWn@@ placeholders: lone surrogates (escaped, in a
+    /// value and in a key), the non-standard number tokens and an overflowing one.</summary>
+    private static readonly string[] Raw = ["\"\\ud800\"", "{\"\\udc00\": 1}", "NaN", "Infinity", "1e999", "-1e999"];
+
     private static readonly string[] Noise = ["{", "}", ",", "\"", "]", "0", "x"];
+
+    /// <summary>A finished run's trajectory is physically possible: finite, s ≥ 0, |u| ≤ √(s s*) and MSE ≥ 0 up to rounding.</summary>
+    internal static void AssertPhysical(string outDir)
+    {
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        double sStar = summary.RootElement.GetProperty("sStar").GetDouble();
+        var lines = File.ReadAllLines(Path.Combine(outDir, "trajectory.csv"));
+        Assert.StartsWith("t,s,u,mse,loss", lines[0]);
+        foreach (string line in lines.Skip(1))
+        {
+            var v = line.Split(',').Take(5).Select(x => double.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            Assert.True(v.All(double.IsFinite), $"not finite: {line}");
+            double t = v[0], sv = v[1], u = v[2], mse = v[3];
+            // Rounding: an MSE that has converged to ~1e-12 may print as a tiny negative number.
+            Assert.True(t >= 0 && sv >= -1e-9 && mse >= -1e-9, $"impossible: {line}");
+            Assert.True(Math.Abs(u) <= Math.Sqrt(Math.Max(sv, 0) * sStar) * (1 + 1e-6) + 1e-9, $"|u| > √(s s*): {line}");
+        }
+    }
+
+    /// <summary>An input error is exactly one line on stderr, "error: …".</summary>
+    internal static void AssertOneLine(string error)
+    {
+        Assert.StartsWith("error: ", error);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+    }
 
     public static string Render(Recipe r)
     {
@@ -64,7 +96,8 @@ public class ProblemFileFuzzTests
                 case 3 when parent is JsonObject o && o.ContainsKey("kind"): o["kind"] = Pool[value % 4 + 9]?.DeepClone(); break;
             }
         }
-        string text = root.ToJsonString();
+        string text = root.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        for (int i = 0; i < Raw.Length; i++) text = text.Replace($"\"@@RAW{i}@@\"", Raw[i], StringComparison.Ordinal);
         if (r.Corruption is { } c)
         {
             int at = c.Position % (text.Length + 1);
@@ -94,21 +127,25 @@ public class ProblemFileFuzzTests
         string problem = dir.Write("p.json", Render(recipe));
         string outDir = Path.Combine(dir.Path, "out");
         var run = CliRun.Of("run", problem, "--out", outDir);
-        Assert.True(run.ExitCode is 0 or 2, $"exit {run.ExitCode}: {run.Error}");
+        // 3: a reduction left its domain of validity (ExitCodes.InvalidReduction); the valid part may be written.
+        Assert.True(run.ExitCode is 0 or 2 or 3, $"exit {run.ExitCode}: {run.Error}");
         Assert.DoesNotContain("   at ", run.Error);
         bool trajectory = File.Exists(Path.Combine(outDir, "trajectory.csv")), summary = File.Exists(Path.Combine(outDir, "summary.json"));
         if (run.ExitCode == 0)
         {
             Assert.True(trajectory && summary);
-            using var _ = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
-            Assert.StartsWith("t,s,u,mse,loss", File.ReadAllText(Path.Combine(outDir, "trajectory.csv")));
+            AssertPhysical(outDir);
         }
-        else
+        else if (run.ExitCode == 2)
         {
-            Assert.StartsWith("error: ", run.Error);
+            AssertOneLine(run.Error);
             Assert.False(trajectory || summary);
         }
-        if (Directory.Exists(outDir)) Assert.Empty(Directory.GetFiles(outDir, "*.tmp", SearchOption.AllDirectories));
+        if (Directory.Exists(outDir))
+        {
+            Assert.Empty(Directory.GetFiles(outDir, "*.tmp", SearchOption.AllDirectories));
+            Assert.Empty(Directory.GetFileSystemEntries(outDir, ".phaseflow*"));
+        }
     }
 
     [Fact]

@@ -49,9 +49,9 @@ public class ReproduceCliTests
     }
 
     [Theory]
-    [InlineData(new[] { "reproduce", "fig9", "--out", "X" }, "unknown experiment 'fig9'")]
+    [InlineData(new[] { "reproduce", "fig9", "--out", "X" }, "unknown experiment \"fig9\"")]
     [InlineData(new[] { "reproduce", "fig3", "--size", "huge", "--out", "X" }, "--size must be quick, default or paper")]
-    [InlineData(new[] { "docs", "--parts", "figures", "--out", "X" }, "unknown part 'figures'")]
+    [InlineData(new[] { "docs", "--parts", "figures", "--out", "X" }, "unknown part \"figures\"")]
     public void BadInputIsRefusedWithExitCode2(string[] args, string expected)
     {
         using var dir = new TempDir();

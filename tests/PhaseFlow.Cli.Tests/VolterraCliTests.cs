@@ -71,7 +71,8 @@ public class VolterraCliTests
     public void EscapePrintsTheRateForAProblemFileAndForAPowerLawLimit()
     {
         using var dir = new TempDir();
-        var file = CliRun.Of("escape", dir.Write("p.json", PowerLaw), "--level", "0.02");
+        // Level 0.1: this start's |u(0)| = 0.0204 is already past 0.02 (reported as reached at t = 0 since issue 13).
+        var file = CliRun.Of("escape", dir.Write("p.json", PowerLaw), "--level", "0.1");
         Assert.True(file.ExitCode == 0, file.Error);
         Assert.Contains("escape rate ρ = ", file.Output);
         Assert.Contains("exact linear Phase I (400 exponentials)", file.Output);

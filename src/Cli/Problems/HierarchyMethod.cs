@@ -36,7 +36,7 @@ public sealed class HierarchyMethod
             "rodas4" => HierarchyIntegrator.Rodas4,
             "dopri5" => HierarchyIntegrator.DormandPrince54,
             "dop853" => HierarchyIntegrator.DormandPrince853,
-            _ => throw new InputException($"{field("integrator")} must be \"rodas4\", \"dopri5\" or \"dop853\", got \"{integratorName}\""),
+            _ => throw new InputException($"{field("integrator")} must be \"rodas4\", \"dopri5\" or \"dop853\", got {UserText.Quote(integratorName)}"),
         };
         var closure = ParseClosure(closureName, ratio, field);
         try
@@ -57,9 +57,9 @@ public sealed class HierarchyMethod
     internal static HierarchyClosure ParseClosure(string name, double? ratio, Func<string, string> field)
     {
         if (name is not ("zero" or "geometric" or "exact"))
-            throw new InputException($"{field("closure")} must be \"zero\", \"geometric\" or \"exact\", got \"{name}\"");
+            throw new InputException($"{field("closure")} must be \"zero\", \"geometric\" or \"exact\", got {UserText.Quote(name)}");
         if (ratio is not null && name != "geometric")
-            throw new InputException($"{field("ratio")} applies to the geometric closure only (closure is \"{name}\")");
+            throw new InputException($"{field("ratio")} applies to the geometric closure only (closure is {UserText.Quote(name)})");
         try
         {
             return name switch

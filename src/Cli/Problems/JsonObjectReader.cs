@@ -17,13 +17,24 @@ internal sealed class JsonObjectReader
         if (element.ValueKind != JsonValueKind.Object) throw Error(path, "must be an object", Describe(element));
         var seen = new HashSet<string>();
         foreach (var p in element.EnumerateObject())
-            if (!seen.Add(p.Name)) throw new InputException($"{Child(p.Name)} appears more than once");
+        {
+            string name;
+            try
+            {
+                name = p.Name;
+            }
+            catch (InvalidOperationException)
+            {
+                throw new InputException($"{(path.Length == 0 ? "the top-level object" : path)} has a key that is not valid text (a lone UTF-16 surrogate such as \\ud800)");
+            }
+            if (!seen.Add(name)) throw new InputException($"{Child(name)} appears more than once");
+        }
         _element = element;
     }
 
     public string Path { get; }
 
-    public string Child(string name) => Path.Length == 0 ? name : $"{Path}.{name}";
+    public string Child(string name) => Path.Length == 0 ? UserText.Name(name) : $"{Path}.{UserText.Name(name)}";
 
     public bool Has(string name) => _element.TryGetProperty(name, out _);
 
@@ -41,7 +52,7 @@ internal sealed class JsonObjectReader
     {
         var kind = String("kind", null) ?? throw new InputException($"{Child("kind")} is required (one of {string.Join(", ", allowed.Select(a => $"\"{a}\""))})");
         if (!allowed.Contains(kind))
-            throw new InputException($"{Child("kind")} must be one of {string.Join(", ", allowed.Select(a => $"\"{a}\""))}, got \"{kind}\"");
+            throw new InputException($"{Child("kind")} must be one of {string.Join(", ", allowed.Select(a => $"\"{a}\""))}, got {UserText.Quote(kind)}");
         return kind;
     }
 
@@ -50,7 +61,7 @@ internal sealed class JsonObjectReader
         var e = Get(name);
         if (e is null) return fallback;
         if (e.Value.ValueKind != JsonValueKind.String) throw Error(Child(name), "must be a string", Describe(e.Value));
-        return e.Value.GetString();
+        return Text(e.Value, Child(name));
     }
 
     public double Double(string name, double? fallback = null)
@@ -125,23 +136,55 @@ internal sealed class JsonObjectReader
     private static double ReadDouble(JsonElement e, string path)
     {
         if (e.ValueKind != JsonValueKind.Number) throw Error(path, "must be a number", Describe(e));
-        if (!e.TryGetDouble(out double v) || !double.IsFinite(v)) throw Error(path, "must be a finite number", e.GetRawText());
+        if (!e.TryGetDouble(out double v) || !double.IsFinite(v)) throw Error(path, "must be a finite number", Raw(e));
         return v;
     }
 
     internal static InputException Error(string path, string rule, string actual, bool mustBe = false) =>
         new($"{path} {(mustBe ? "must be " : "")}{rule}, got {actual}");
 
+    /// <summary>A string value; one that is not valid text (an escaped lone surrogate) is an input error naming the field.</summary>
+    private static string Text(JsonElement e, string path)
+    {
+        try
+        {
+            return e.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new InputException($"{path} must be valid text (a lone UTF-16 surrogate such as \\ud800 is not), got {Raw(e)}");
+        }
+    }
+
+    /// <summary>The JSON text of a value, cut like user text (it is already escaped).</summary>
+    private static string Raw(JsonElement e)
+    {
+        string raw = e.GetRawText();
+        return raw.Length <= UserText.MaxLength ? UserText.OneLine(raw) : UserText.OneLine(raw[..UserText.MaxLength]) + "…";
+    }
+
     internal static string Describe(JsonElement e) => e.ValueKind switch
     {
-        JsonValueKind.String => $"\"{e.GetString()}\"",
-        JsonValueKind.Number => e.GetRawText(),
+        JsonValueKind.String => DescribeString(e),
+        JsonValueKind.Number => Raw(e),
         JsonValueKind.True or JsonValueKind.False => e.GetRawText(),
         JsonValueKind.Null => "null",
         JsonValueKind.Array => "an array",
         JsonValueKind.Object => "an object",
         _ => e.ValueKind.ToString(),
     };
+
+    private static string DescribeString(JsonElement e)
+    {
+        try
+        {
+            return UserText.Quote(e.GetString());
+        }
+        catch (InvalidOperationException)
+        {
+            return Raw(e);
+        }
+    }
 
     internal static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -25,9 +25,7 @@ public static class ManifoldProblemFile
         using (doc)
         {
             var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("model", out var model) ||
-                model.ValueKind != JsonValueKind.String || model.GetString() != "manifold")
-                return null;
+            if (!IsManifold(root)) return null;
             try
             {
                 return Build(new JsonObjectReader(root, ""));
@@ -36,6 +34,20 @@ public static class ManifoldProblemFile
             {
                 throw new InputException($"{source}: {e.Message}");
             }
+        }
+    }
+
+    private static bool IsManifold(JsonElement root)
+    {
+        try
+        {
+            return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("model", out var model) &&
+                   model.ValueKind == JsonValueKind.String && model.ValueEquals("manifold");
+        }
+        catch (InvalidOperationException)
+        {
+            // A key or value that is not valid text (a lone surrogate): ProblemFile.Parse reports it, naming the field.
+            return false;
         }
     }
 

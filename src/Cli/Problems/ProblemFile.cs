@@ -56,9 +56,11 @@ public sealed class ProblemFile
     /// <summary>Output schedule.</summary>
     public OutputSchedule Output { get; }
 
-    /// <summary>Reads a problem file from disk.</summary>
+    /// <summary>Reads a problem file from disk for <paramref name="command"/> (named when the file is a manifold problem,
+    /// which only <c>phaseflow run</c> and <c>phaseflow manifold</c> take).</summary>
     /// <exception cref="InputException">The file is missing, malformed or invalid.</exception>
-    public static ProblemFile Load(string path) => Parse(ReadText(path), Path.GetFileName(path));
+    public static ProblemFile Load(string path, string command = "this command") =>
+        ParseFor(ReadText(path), UserText.Name(Path.GetFileName(path)), command);
 
     /// <summary>The text of a problem file (of either model).</summary>
     /// <exception cref="InputException">The file cannot be read.</exception>
@@ -70,13 +72,15 @@ public sealed class ProblemFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new InputException($"cannot read problem file '{path}': {e.Message}");
+            throw new InputException($"cannot read problem file {UserText.Quote(path)}: {e.Message}");
         }
     }
 
     /// <summary>Parses problem-file text; <paramref name="source"/> names it in messages.</summary>
     /// <exception cref="InputException">Malformed JSON (with line and column) or an invalid value (with its field).</exception>
-    public static ProblemFile Parse(string text, string source = "problem")
+    public static ProblemFile Parse(string text, string source = "problem") => ParseFor(text, source, "this command");
+
+    private static ProblemFile ParseFor(string text, string source, string command)
     {
         JsonDocument doc;
         try
@@ -93,7 +97,7 @@ public sealed class ProblemFile
         {
             try
             {
-                return Build(new JsonObjectReader(doc.RootElement, ""));
+                return Build(new JsonObjectReader(doc.RootElement, ""), command);
             }
             catch (InputException e)
             {
@@ -102,10 +106,13 @@ public sealed class ProblemFile
         }
     }
 
-    private static ProblemFile Build(JsonObjectReader root)
+    private static ProblemFile Build(JsonObjectReader root, string command)
     {
         if (root.String("model", "phaseRetrieval") is not "phaseRetrieval" and var other)
-            throw JsonObjectReader.Error("model", "\"phaseRetrieval\" (the default) or \"manifold\"", $"\"{other}\"", mustBe: true);
+            throw other == "manifold"
+                // Only `run` reads manifold files (before this parser); every other command needs a phase-retrieval problem.
+                ? new InputException($"model is \"manifold\": {command} does not take manifold problems, only phase-retrieval ones (run a manifold problem with phaseflow run)")
+                : JsonObjectReader.Error("model", "\"phaseRetrieval\" (the default) or \"manifold\"", UserText.Quote(other), mustBe: true);
         var spectrum = ReadSpectrum(root.RequireObject("spectrum"));
         var tolerance = root.Object("tolerance");
         double rtol = 1e-6, atol = 1e-9;
@@ -216,7 +223,7 @@ public sealed class ProblemFile
             {
                 "unitQ" => TeacherNormalization.UnitQ,
                 "normd" => TeacherNormalization.NormD,
-                _ => throw new InputException($"{r.Child("normalization")} must be \"unitQ\" or \"normd\", got \"{norm}\""),
+                _ => throw new InputException($"{r.Child("normalization")} must be \"unitQ\" or \"normd\", got {UserText.Quote(norm)}"),
             };
             teacher = r.Build(() => Teacher.Gaussian(spectrum, seed, normalization));
         }
@@ -260,7 +267,7 @@ public sealed class ProblemFile
         {
             "rodas4" => GradientFlowIntegrator.Rodas4,
             "dopri5" => GradientFlowIntegrator.DormandPrince54,
-            _ => throw new InputException($"{r.Child("integrator")} must be \"rodas4\" or \"dopri5\", got \"{name}\""),
+            _ => throw new InputException($"{r.Child("integrator")} must be \"rodas4\" or \"dopri5\", got {UserText.Quote(name)}"),
         };
         return r.Build(() => new PopulationGradientFlow(rtol, atol, integrator));
     }

@@ -29,7 +29,7 @@ public static class ReproduceRunner
         if (string.Equals(target, "all", StringComparison.OrdinalIgnoreCase)) return Experiments;
         return Experiments.Where(e => string.Equals(e.Id, target, StringComparison.OrdinalIgnoreCase)).ToArray() is [_] one
             ? one
-            : throw new InputException($"unknown experiment '{target}': expected one of {string.Join(", ", Experiments.Select(e => e.Id))} or all");
+            : throw new InputException($"unknown experiment {UserText.Quote(target)}: expected one of {string.Join(", ", Experiments.Select(e => e.Id))} or all");
     }
 
     /// <summary>Parses a size name.</summary>
@@ -39,7 +39,7 @@ public static class ReproduceRunner
         "quick" => ReproduceSize.Quick,
         "default" => ReproduceSize.Default,
         "paper" => ReproduceSize.Paper,
-        _ => throw new InputException($"--size must be quick, default or paper, got '{name}'"),
+        _ => throw new InputException($"--size must be quick, default or paper, got {UserText.Quote(name)}"),
     };
 
     /// <summary>Runs <paramref name="experiments"/> one after the other; <paramref name="progress"/> receives (id, fraction).</summary>

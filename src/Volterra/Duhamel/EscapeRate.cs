@@ -103,7 +103,8 @@ public sealed class PhaseOneSolution
     }
 
     /// <summary>First time at which |u(t)| = <paramref name="level"/>·s*.</summary>
-    public double TimeToReach(double level)
+    /// <exception cref="OperationCanceledException">Cancelled (checked every 1024 steps of the search).</exception>
+    public double TimeToReach(double level, CancellationToken cancellationToken = default)
     {
         if (!(level > 0) || !double.IsFinite(level))
             throw new InvalidParameterException("level", "finite and > 0", level.ToString("R", CultureInfo.InvariantCulture));
@@ -113,7 +114,10 @@ public sealed class PhaseOneSolution
         // Steps of 1/(8ρ) resolve every exponent's variation up to the crossing; u grows like e^{ρt} eventually.
         double dt = 1 / (8 * rho), t = 0;
         for (int i = 0; i < 1_000_000; i++, t += dt)
+        {
+            if ((i & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
             if (G(t + dt) >= 0) return Brent.FindRoot(G, t, t + dt, 1e-14 * (t + dt), 200);
+        }
         throw new InvalidOperationException($"|u| did not reach {target:G4} by t = {t:G4}");
     }
 
