@@ -167,6 +167,10 @@ public static class ManifoldCommand
         {
             throw new InputException($"{name(ex.Parameter)} must be {ex.Rule}, got {ex.Actual}");
         }
+        // The loss is quartic in ε: a start whose loss overflows cannot be run (or written).
+        var model = parameters.ToModel();
+        if (!double.IsFinite(model.Loss(model.Uniform(init))))
+            throw new InputException($"{name("init")} must give a finite initial loss (it is quartic in ε), got {F(init)}");
         FullSettings? fullSettings = null;
         if (full is { } request)
         {

@@ -242,7 +242,17 @@ public static class HierarchySolver
         {
             Unscale(y, unscaled);
             double s = unscaled[1], u = unscaled[order + 2];
+            // MSE and the alignment sit on the boundary of the possible set once the run has converged (MSE = 0, u² = s s*),
+            // where integration error may push them past it; beyond its error allowance the validity check has stopped the
+            // run, so within it the nearest possible value is the better estimate and is what a sample reports. Unchecked
+            // runs report the raw values.
             double mse = constants.Dimension is { } d ? (unscaled[0] + sStar0 - 2 * Math.Abs(unscaled[order + 1])) / d : double.NaN;
+            if (options.CheckValidity)
+            {
+                double bound = Math.Sqrt(Math.Max(s, 0) * sStar);
+                if (Math.Abs(u) > bound) u = Math.CopySign(bound, u);
+                mse = Math.Max(0, mse);
+            }
             double loss = 3 * s * s + 3 * sStar * sStar - 4 * u * u - 2 * sStar * s;
             var extra = new double[columns.Count];
             for (int c = 0, k = 2; c < extra.Length; c += 2, k++)

@@ -150,6 +150,8 @@ public static class ReducedDynamics
         options ??= new ManifoldOptions();
         options.Validate();
         var model = problem.Model;
+        if (!double.IsFinite(model.Loss(problem.Initial)))
+            throw new InvalidParameterException("initial", "a state whose loss is finite (the loss is quartic in the state)", Check.F(model.Loss(problem.Initial)));
         var tracker = new RunTracker(model.GroupCount, model.GroupNames, model.Alpha, model.Rho, options, hasDistance: false, progress);
         return problem.Method switch
         {

@@ -135,22 +135,21 @@ public sealed class ProblemFile
             _ => ReadSgd(dynamics),
         };
         dynamics.Finish();
+        var method = root.Object("method");
+        string methodKind = method?.Kind("direct", "hierarchy", "volterra") ?? "direct";
+        if (methodKind != "direct" && dynamicsKind != "gf")
+            throw new InputException($"{method!.Child("kind")} \"{methodKind}\" reduces gradient flow: dynamics.kind must be \"gf\", got \"{dynamicsKind}\"");
         // Before the teacher and w(0) take their d-vectors: a d that cannot fit is refused with the estimate, not an OOM.
-        if (root.Get("method") is not { ValueKind: JsonValueKind.Object } m || !m.TryGetProperty("kind", out var mk) || mk.ValueKind != JsonValueKind.String || mk.GetString() == "direct")
+        if (methodKind == "direct")
             root.Build(() => { SimulationMemory.EnsureFits(simulator, spectrum.Dimension, spectrum.Kind == SpectrumKind.Values ? "spectrum.values.length" : "spectrum.d"); return 0; });
         var teacher = ReadTeacher(root.RequireObject("teacher"), spectrum);
         var init = ReadInit(root.RequireObject("init"), spectrum.Dimension);
 
         var model = root.Build(() => new PhaseRetrievalModel(spectrum, teacher));
-        var method = root.Object("method");
-        string methodKind = "direct";
         HierarchyMethod? hierarchy = null;
         VolterraMethod? volterra = null;
         if (method is not null)
         {
-            methodKind = method.Kind("direct", "hierarchy", "volterra");
-            if (methodKind != "direct" && dynamicsKind != "gf")
-                throw new InputException($"{method.Child("kind")} \"{methodKind}\" reduces gradient flow: dynamics.kind must be \"gf\", got \"{dynamicsKind}\"");
             if (methodKind == "hierarchy") hierarchy = ReadHierarchy(method, model, tolerance is null ? null : (rtol, atol));
             else if (methodKind == "volterra") volterra = ReadVolterra(method, tolerance is null ? null : (rtol, atol));
             method.Finish();
