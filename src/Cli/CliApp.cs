@@ -135,7 +135,7 @@ public static class CliApp
     private static Command BuildEscape(TextWriter output, TextWriter error, CancellationToken ct)
     {
         var problem = new Argument<string?>("problem") { Description = "Problem file (spectrum, teacher, init); or give --a and --d.", Arity = ArgumentArity.ZeroOrOne };
-        var a = new Option<double?>("--a") { Description = $"Power-law exponent a in [{EscapeCommand.MinExponent.ToString(System.Globalization.CultureInfo.InvariantCulture)}, {EscapeCommand.MaxExponent}] (expected weights: C_i = s*, w(0) = α w* + isotropic part)." };
+        var a = new Option<double?>("--a") { Description = $"Power-law exponent a in (0, {EscapeCommand.MaxExponent}] (expected weights: C_i = s*, w(0) = α w* + isotropic part)." };
         var d = new Option<string?>("--d") { Description = "Dimension for --a: a number up to 1e18, or inf." };
         var overlap = new Option<double?>("--overlap") { Description = "u(0) ≥ 1e-300 for --a (default: the rms overlap of a random unit start; required for d = inf)." };
         var nodes = new Option<int>("--nodes") { Description = $"Node budget for --a, in [{EscapeCommand.MinNodes}, {EscapeCommand.MaxNodes}].", DefaultValueFactory = _ => 256 };

@@ -21,10 +21,10 @@ public static class EscapeCommand
     public sealed record Report(string Source, EscapeRate Rate, PhaseOneSolution? Linear, double Level, double InitialU = double.NaN,
         double? LinearTime = null, string? LinearNote = null);
 
-    /// <summary>Allowed exponents of <see cref="FromPowerLaw"/>: below 0.01 the spectrum is so flat that locating the
-    /// node intervals, (νH)^{−1/a}, loses every digit (a = 1e-20 never finished); above 64 the top eigenvalues' squares
-    /// underflow against λ_1 and the dispersion relation has no usable roots.</summary>
-    public const double MinExponent = 0.01, MaxExponent = 64;
+    /// <summary>Largest exponent of <see cref="FromPowerLaw"/> (a must be in (0, MaxExponent]): above 64 the top eigenvalues'
+    /// squares underflow against λ_1 and the dispersion relation has no usable roots. Flat spectra are fine (down to a → 0,
+    /// where SpectralNodes.PowerLaw holds them in one node).</summary>
+    public const double MaxExponent = 64;
 
     /// <summary>Allowed node budgets of <see cref="FromPowerLaw"/> (each node costs memory and a term of every sum).</summary>
     public const int MinNodes = 4, MaxNodes = 65_536;
@@ -47,9 +47,9 @@ public static class EscapeCommand
         CancellationToken cancellationToken = default)
     {
         CheckLevel(level);
-        if (!(a >= MinExponent && a <= MaxExponent))
+        if (!(a > 0 && a <= MaxExponent))
             throw new InputException(string.Create(CultureInfo.InvariantCulture,
-                $"--a must be in [{MinExponent}, {MaxExponent}] (flatter or steeper power laws are not resolved in double precision), got {a:R}"));
+                $"--a must be in (0, {MaxExponent}] (steeper power laws are not resolved in double precision), got {a:R}"));
         // Below 1e-300 the growing mode's amplitude is subnormal and level/amplitude overflows (an infinite time).
         if (overlap is > 0 and < MinOverlap)
             throw new InputException(string.Create(CultureInfo.InvariantCulture, $"--overlap must be at least {MinOverlap:G} (smaller overlaps underflow), got {overlap:R}"));

@@ -177,6 +177,11 @@ public sealed class SpectralNodes
                 lambda.Select(_ => weights.C).ToArray(), dimension, true, description + $": {d} exact nodes", null);
         }
         CheckNodeBudget(nodes);
+        // Flat to 1e-12 (1 − d^{−a}, e.g. a = 1e-20 at d = 1e9): the log-spaced nodes coincide and the hats would divide 0
+        // by 0. One node holding all d modes at λ = 1/d is exact to that spread.
+        if (!infinite && -double.ExpM1(-exponent * Math.Log(dimension)) < 1e-12)
+            return new SpectralNodes([1 / dimension], [dimension * weights.A], [dimension * weights.B], [dimension * weights.C], dimension, true,
+                description + ": flat to 1e-12, one node holding every mode", null);
         int top = TopCount(nodes, exactTop, infinite ? nodes : (int)Math.Min(d, int.MaxValue));
         return CompressPowerLaw(law, weights, nodes, top, dimension, description);
     }
@@ -384,10 +389,43 @@ public sealed class SpectralNodes
         {
             double x = Math.Pow(nu * _h, -1 / _a);
             if (!(x < 9e18)) return Dimension;
-            long i = Math.Max(0, (long)Math.Floor(x));
-            while (i + 1 <= Dimension && Math.Pow(i + 1, -_a) / _h >= nu) i++;
-            while (i >= 1 && Math.Pow(i, -_a) / _h < nu) i--;
-            return Math.Min(i, Dimension);
+            long i = Math.Min(Math.Max(0, (long)Math.Floor(x)), Dimension);
+            // The estimate x is exact up to rounding for moderate a; for tiny a (nearly flat spectra) it is 0 or ∞ and a
+            // search one mode at a time ran to d (never ending at d = 1e9). Gallop from the estimate, then bisect: the
+            // first probes are the old loops' (same result for moderate a), the cost O(log d) for any a.
+            bool AtLeast(long k) => k == 0 || Math.Pow(k, -_a) / _h >= nu;
+            long lo, hi; // AtLeast(lo) holds, AtLeast(hi) fails
+            if (AtLeast(i))
+            {
+                lo = i;
+                long step = 1;
+                while (true)
+                {
+                    if (lo == Dimension) return Dimension;
+                    hi = step > Dimension - lo ? Dimension : lo + step;
+                    if (!AtLeast(hi)) break;
+                    lo = hi;
+                    step = step > long.MaxValue / 4 ? step : 2 * step;
+                }
+            }
+            else
+            {
+                hi = i;
+                long step = 1;
+                while (true)
+                {
+                    lo = Math.Max(0, hi - step);
+                    if (AtLeast(lo)) break;
+                    hi = lo;
+                    step = step > long.MaxValue / 4 ? step : 2 * step;
+                }
+            }
+            while (hi - lo > 1)
+            {
+                long mid = lo + (hi - lo) / 2;
+                if (AtLeast(mid)) lo = mid; else hi = mid;
+            }
+            return lo;
         }
 
         /// <summary>The top eigenvalues, then log-spaced nodes down to λ_d (or the cut for d = ∞).</summary>

@@ -53,6 +53,24 @@ public class PowerLawNodesTests(ITestOutputHelper output)
 
     /// <summary>d = 10^9 and d = ∞ run on 64 nodes to t = 10^15, learn the signal (u → s*), and agree with each other
     /// to the size of the spectrum's finite-d normalisation (H_{d,a} vs ζ(a): 1e-9 relative at a = 2).</summary>
+    /// <summary>Nearly flat power laws: counting the modes above a node searched one mode at a time from an estimate that is 0
+    /// or ∞ for tiny a, and never ended at d = 1e9 (issue 13: `escape --a 1e-20 --d 1e9`); once it ended, coinciding
+    /// log-spaced nodes divided 0 by 0 and the run stayed at u ≈ 1e-12. a = 1e-20 (flat in double precision: one node) and
+    /// a = 1e-9 (compressed nodes) have spectra within a·ln d ≤ 2.1e-8 of each other, so escape times within that relative
+    /// shift and samples within a few times it.</summary>
+    [Theory]
+    [InlineData(1e3)]
+    [InlineData(1e9)]
+    public void NearlyFlatPowerLawsBuildTheirNodesAndAgree(double d)
+    {
+        var options = new SpectralNodeOptions { RelativeTolerance = 1e-10, AbsoluteTolerance = 1e-14, Output = OutputSchedule.LogSpaced(20, d * 1e-3) };
+        var flat = SpectralNodeReduction.Solve(SpectralNodes.PowerLaw(1e-20, d, 64, 10 * d, initialOverlap: 1e-4), 10 * d, options);
+        var nearly = SpectralNodeReduction.Solve(SpectralNodes.PowerLaw(1e-9, d, 64, 10 * d, initialOverlap: 1e-4), 10 * d, options);
+        var (s, u, _) = flat.Trajectory.MaxDeviation(nearly.Trajectory);
+        Assert.True(Math.Max(s, u) < 1e-6, $"max |Δs| = {s:E2}, |Δu| = {u:E2}");
+        Assert.True(flat.Trajectory.Samples[^1].U > 0.99, $"u = {flat.Trajectory.Samples[^1].U}");
+    }
+
     [Fact]
     public void BillionDimensionsAndTheLimitRunToTenToTheFifteen()
     {
