@@ -84,6 +84,13 @@ public static class Sharing
         var type = value.GetType();
         if (type.IsPrimitive || type.IsEnum) return;
         const BindingFlags Instance = BindingFlags.Public | BindingFlags.Instance;
+        if (type.IsValueType)
+        {
+            // A struct is handed out as a copy: only what its fields reference is shared.
+            foreach (var field in type.GetFields(Instance))
+                if (!field.FieldType.IsValueType) CheckValue($"{where}.{field.Name}", field.GetValue(value), problems);
+            return;
+        }
         foreach (var field in type.GetFields(Instance))
             if (!field.IsInitOnly) problems.Add($"{where}.{field.Name} is a writable field of a shared {type.Name}");
         foreach (var property in type.GetProperties(Instance))
