@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Reflection;
 using PhaseFlow.Ode;
+using PhaseFlow.Tests.Shared;
 
 namespace PhaseFlow.Ode.Tests;
 
@@ -67,4 +68,8 @@ public class ImmutabilityTests
         Assert.Equal(0.5, heun.B[0]);
         Assert.Equal(before, new ExplicitRungeKutta(heun).Solve(problem, new OdeOptions { FixedStep = 0.1 }).Y[0]);
     }
+
+    /// <summary>The library-wide audit (tests/Shared/Sharing.cs) over every public type of PhaseFlow.Ode.</summary>
+    [Fact]
+    public void NoPublicStaticOfTheAssemblyIsWritable() => Sharing.AssertNoWritableStatics(typeof(OdeProblem).Assembly);
 }

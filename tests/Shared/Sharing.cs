@@ -36,11 +36,14 @@ public static class Sharing
     /// <summary>Every public static field or property of the assembly's public types is read-only and holds nothing a
     /// caller can write: no arrays or writable collections (not even behind a read-only interface, which a cast undoes),
     /// and no object with public setters or writable fields.</summary>
-    public static void AssertNoWritableStatics(Assembly assembly)
+    public static void AssertNoWritableStatics(Assembly assembly) => AssertNoWritableStatics(assembly.GetExportedTypes());
+
+    /// <summary>The same audit of the given types.</summary>
+    public static void AssertNoWritableStatics(IEnumerable<Type> types)
     {
         var problems = new List<string>();
         const BindingFlags Statics = BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly;
-        foreach (var type in assembly.GetExportedTypes())
+        foreach (var type in types)
         {
             if (type.ContainsGenericParameters) continue;
             foreach (var field in type.GetFields(Statics))
