@@ -34,14 +34,14 @@ public sealed class PhaseRetrievalProblem
     public double Horizon { get; }
 }
 
-/// <summary>What a simulator records and how it reports. Immutable.</summary>
+/// <summary>What a simulator records and how it reports. Immutable (lists are copied when set).</summary>
 public sealed record SimulationOptions
 {
     /// <summary>When samples are recorded. Default: 60 log-spaced times from 0.01 (flows) — discrete dynamics round to steps.</summary>
     public OutputSchedule Output { get; init; } = OutputSchedule.LogSpaced(60, 0.01);
 
     /// <summary>Extra columns recorded with every sample.</summary>
-    public IReadOnlyList<TrajectoryColumn> ExtraColumns { get; init; } = [];
+    public IReadOnlyList<TrajectoryColumn> ExtraColumns { get; init => field = value?.ToArray().AsReadOnly()!; } = [];
 
     /// <summary>Optional observer called with every sample and the weights it came from.</summary>
     public ITrajectoryObserver? Observer { get; init; }

@@ -67,5 +67,20 @@ public class ThreadSafetyTests
     }
 
     [Fact]
+    public void OptionsCopyTheirLists()
+    {
+        var columns = TrajectoryColumn.Moments(Model, 2).ToArray();
+        double[] accuracies = [0.1, 0.01];
+        var options = new SimulationOptions { ExtraColumns = columns };
+        var analysis = new PhaseAnalysisOptions { Accuracies = accuracies };
+        columns[0] = columns[1];
+        accuracies[0] = -1;
+        Assert.NotEqual(options.ExtraColumns[0], options.ExtraColumns[1]);
+        Assert.Equal(0.1, analysis.Accuracies[0]);
+        Sharing.AssertReadOnlyView("SimulationOptions.ExtraColumns", options.ExtraColumns);
+        Sharing.AssertReadOnlyView("PhaseAnalysisOptions.Accuracies", analysis.Accuracies);
+    }
+
+    [Fact]
     public void PublicStaticsAreReadOnly() => Sharing.AssertNoWritableStatics(typeof(PhaseRetrievalModel).Assembly);
 }

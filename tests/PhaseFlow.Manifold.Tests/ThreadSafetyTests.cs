@@ -105,6 +105,11 @@ public class ThreadSafetyTests
         Sharing.AssertReadOnlyView("ManifoldFrame.GroupNames", frame.GroupNames);
         Sharing.AssertReadOnlyView("ManifoldModel.GroupNames", Spiked.GroupNames);
         Sharing.AssertReadOnlyView("ManifoldOptions.LossLevels", new ManifoldOptions().LossLevels);
+        double[] levels = [1e-2, 1e-4];
+        var options = new ManifoldOptions { LossLevels = levels };
+        levels[0] = -1; // after the options were made: they keep their copy
+        Assert.Equal([1e-2, 1e-4], options.LossLevels);
+        Sharing.AssertReadOnlyView("ManifoldOptions.LossLevels", options.LossLevels);
     }
 
     [Fact]
