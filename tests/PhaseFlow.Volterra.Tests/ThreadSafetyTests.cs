@@ -128,5 +128,17 @@ public class ThreadSafetyTests
     }
 
     [Fact]
+    public void SharedPhaseThreeBenchmarksGiveBitIdenticalValuesUnderConcurrency()
+    {
+        var tail = new PowerLawTail(2, 1e6);
+        var prediction = PhaseThreePrediction.FromState(Direct.Model, Direct.InitialWeights, 5);
+        Sharing.AssertConcurrentSolvesMatch("phase three", k =>
+        {
+            double tau = Math.Pow(10, k / 8.0);
+            return [tail.Survival(tau), tail.Decrement(tau), tail.LearntIndex(tau), prediction.Survival(tau), prediction.Mse(tau)];
+        });
+    }
+
+    [Fact]
     public void PublicStaticsAreReadOnly() => Sharing.AssertNoWritableStatics(typeof(VolterraSolver).Assembly);
 }
