@@ -194,6 +194,7 @@ public sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
 /// <summary>Passes progress on at most ten times a second (always when forced), so that a solver's loop can report at
 /// every step without flooding a progress bar.</summary>
 /// <param name="progress">The receiver; null makes every report a no-op.</param>
+/// <remarks>It has state (the time of the last report): use one per run, as the simulators do.</remarks>
 public sealed class ThrottledProgress(IProgress<SimulationProgress>? progress)
 {
     private static readonly long Interval = Stopwatch.Frequency / 10;
