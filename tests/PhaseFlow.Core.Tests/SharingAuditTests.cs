@@ -14,6 +14,20 @@ public class SharingAuditTests
         Sharing.AssertNoWritableStatics([typeof(ReadOnlyStatics)]);
     }
 
+    [Fact]
+    public void SurfaceAuditFindsSettersFieldsAndArrays()
+    {
+        var e = Assert.ThrowsAny<Exception>(() => Sharing.AssertImmutableSurface(typeof(Options), typeof(MutableBox), typeof(WithArray)));
+        foreach (string name in new[] { "Options.Tolerance", "MutableBox.Value", "WithArray.Values" })
+            Assert.Contains(name, e.Message, StringComparison.Ordinal);
+        Sharing.AssertImmutableSurface(typeof(Frozen));
+    }
+
+    public sealed class WithArray
+    {
+        public double[] Values { get; } = [1];
+    }
+
     public static class WritableStatics
     {
         public static double Field = 1;

@@ -82,5 +82,10 @@ public class ThreadSafetyTests
     }
 
     [Fact]
+    public void ShareableTypesHaveNoWritableSurface() => Sharing.AssertImmutableSurface(typeof(Spectrum), typeof(PhaseRetrievalModel),
+        typeof(PhaseRetrievalProblem), typeof(SimulationOptions), typeof(OutputSchedule), typeof(TrajectoryColumn), typeof(PhaseAnalysisOptions),
+        typeof(PopulationGradientFlow), typeof(PopulationGradientDescent), typeof(OnlineSgd));
+
+    [Fact]
     public void PublicStaticsAreReadOnly() => Sharing.AssertNoWritableStatics(typeof(PhaseRetrievalModel).Assembly);
 }

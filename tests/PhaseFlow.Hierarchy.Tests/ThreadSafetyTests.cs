@@ -85,5 +85,9 @@ public class ThreadSafetyTests
     }
 
     [Fact]
+    public void ShareableTypesHaveNoWritableSurface() => Sharing.AssertImmutableSurface(typeof(HierarchyConstants), typeof(HierarchyClosure),
+        typeof(HierarchySystem), typeof(HierarchyEquation), typeof(HierarchyProblem), typeof(HierarchyOptions));
+
+    [Fact]
     public void PublicStaticsAreReadOnly() => Sharing.AssertNoWritableStatics(typeof(HierarchySolver).Assembly);
 }

@@ -113,5 +113,10 @@ public class ThreadSafetyTests
     }
 
     [Fact]
+    public void ShareableTypesHaveNoWritableSurface() => Sharing.AssertImmutableSurface(typeof(SpikedManifold), typeof(ManifoldModel),
+        typeof(ManifoldFrame), typeof(ManifoldProblem), typeof(ManifoldOptions), typeof(Covariance), typeof(FullMatrixModel), typeof(FullMatrixProblem),
+        typeof(FullMatrixOptions), typeof(PolarOptions), typeof(GradientSource), typeof(GradientSource.SampleGradient));
+
+    [Fact]
     public void PublicStaticsAreReadOnly() => Sharing.AssertNoWritableStatics(typeof(ManifoldModel).Assembly);
 }

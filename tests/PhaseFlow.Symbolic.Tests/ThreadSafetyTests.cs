@@ -54,5 +54,9 @@ public class ThreadSafetyTests
     }
 
     [Fact]
+    public void ShareableTypesHaveNoWritableSurface() => Sharing.AssertImmutableSurface(typeof(CompiledSystem), typeof(Expr), typeof(NumberExpr),
+        typeof(SymbolExpr), typeof(IndexedExpr), typeof(FunctionExpr), typeof(PowerExpr), typeof(ProductExpr), typeof(SumExpr), typeof(Rational));
+
+    [Fact]
     public void PublicStaticsAreReadOnly() => Sharing.AssertNoWritableStatics(typeof(Expr).Assembly);
 }

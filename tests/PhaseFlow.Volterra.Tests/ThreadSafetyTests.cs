@@ -140,5 +140,10 @@ public class ThreadSafetyTests
     }
 
     [Fact]
+    public void ShareableTypesHaveNoWritableSurface() => Sharing.AssertImmutableSurface(typeof(VolterraProblem), typeof(VolterraOptions),
+        typeof(GeneralKernel), typeof(ConvolutionKernel), typeof(ExponentialSumKernel), typeof(SpectralNodes), typeof(SpectralNodeOptions),
+        typeof(DuhamelVerificationOptions), typeof(EscapeRate), typeof(PhaseOneSolution), typeof(PhaseThreePrediction), typeof(PowerLawTail));
+
+    [Fact]
     public void PublicStaticsAreReadOnly() => Sharing.AssertNoWritableStatics(typeof(VolterraSolver).Assembly);
 }

@@ -64,6 +64,28 @@ public static class Sharing
         if (problems.Count > 0) throw new Xunit.Sdk.XunitException(string.Join("\n", problems));
     }
 
+    /// <summary>The public instance surface of a shareable configuration type (solver, model, problem, options) has no
+    /// public fields, no setters other than init, and no array-typed properties.</summary>
+    public static void AssertImmutableSurface(params Type[] types)
+    {
+        var problems = new List<string>();
+        const BindingFlags Instance = BindingFlags.Public | BindingFlags.Instance;
+        foreach (var type in types)
+        {
+            foreach (var field in type.GetFields(Instance)) problems.Add($"{type.Name}.{field.Name} is a public field");
+            foreach (var property in type.GetProperties(Instance))
+            {
+                if (property.SetMethod is { IsPublic: true } setter &&
+                    !setter.ReturnParameter.GetRequiredCustomModifiers().Contains(typeof(IsExternalInit)))
+                    problems.Add($"{type.Name}.{property.Name} has a public setter");
+                if (MentionsArray(property.PropertyType)) problems.Add($"{type.Name}.{property.Name} is typed {property.PropertyType}");
+            }
+        }
+        if (problems.Count > 0) throw new Xunit.Sdk.XunitException(string.Join("\n", problems));
+    }
+
+    private static bool MentionsArray(Type type) => type.IsArray || (type.IsGenericType && type.GetGenericArguments().Any(MentionsArray));
+
     /// <summary>Asserts that a collection a shared object exposes cannot be written through a cast.</summary>
     public static void AssertReadOnlyView(string where, object? view)
     {
