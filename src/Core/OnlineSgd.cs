@@ -39,6 +39,7 @@ public sealed record OnlineSgd : IDirectSimulator
     public TimeUnit Unit => TimeUnit.Steps;
 
     /// <summary>A stream of single-sample gradients, exposed so that Monte-Carlo checks use the very code SGD runs.</summary>
+    /// <remarks>Unlike the simulators it has state (the random stream): use one per thread.</remarks>
     public sealed class GradientSampler
     {
         private readonly PhaseRetrievalModel _model;

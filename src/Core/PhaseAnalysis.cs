@@ -3,7 +3,7 @@ using MathNet.Numerics.Distributions;
 
 namespace PhaseFlow.Core;
 
-/// <summary>Thresholds of <see cref="PhaseAnalysis"/>. Immutable.</summary>
+/// <summary>Thresholds of <see cref="PhaseAnalysis"/>. Immutable (lists are copied when set).</summary>
 public sealed record PhaseAnalysisOptions
 {
     /// <summary>T_1 is the first time |u| ≥ EscapeThreshold·s*; in (0, 1). Default 0.5.</summary>
@@ -13,7 +13,7 @@ public sealed record PhaseAnalysisOptions
     public double TransitionMargin { get; init; } = 0.1;
 
     /// <summary>Accuracies ε for T_2(ε), the first time 1 − |u|/s* ≤ ε; each in (0, 1). Default 0.1, 0.01, 0.001.</summary>
-    public IReadOnlyList<double> Accuracies { get; init; } = [0.1, 0.01, 0.001];
+    public IReadOnlyList<double> Accuracies { get; init => field = value?.ToArray().AsReadOnly()!; } = [0.1, 0.01, 0.001];
 
     /// <summary>Confidence level of the slope intervals, in (0, 1). Default 0.95.</summary>
     public double Confidence { get; init; } = 0.95;

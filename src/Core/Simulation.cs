@@ -34,14 +34,14 @@ public sealed class PhaseRetrievalProblem
     public double Horizon { get; }
 }
 
-/// <summary>What a simulator records and how it reports. Immutable.</summary>
+/// <summary>What a simulator records and how it reports. Immutable (lists are copied when set).</summary>
 public sealed record SimulationOptions
 {
     /// <summary>When samples are recorded. Default: 60 log-spaced times from 0.01 (flows) — discrete dynamics round to steps.</summary>
     public OutputSchedule Output { get; init; } = OutputSchedule.LogSpaced(60, 0.01);
 
     /// <summary>Extra columns recorded with every sample.</summary>
-    public IReadOnlyList<TrajectoryColumn> ExtraColumns { get; init; } = [];
+    public IReadOnlyList<TrajectoryColumn> ExtraColumns { get; init => field = value?.ToArray().AsReadOnly()!; } = [];
 
     /// <summary>Optional observer called with every sample and the weights it came from.</summary>
     public ITrajectoryObserver? Observer { get; init; }
@@ -194,6 +194,7 @@ public sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
 /// <summary>Passes progress on at most ten times a second (always when forced), so that a solver's loop can report at
 /// every step without flooding a progress bar.</summary>
 /// <param name="progress">The receiver; null makes every report a no-op.</param>
+/// <remarks>It has state (the time of the last report): use one per run, as the simulators do.</remarks>
 public sealed class ThrottledProgress(IProgress<SimulationProgress>? progress)
 {
     private static readonly long Interval = Stopwatch.Frequency / 10;

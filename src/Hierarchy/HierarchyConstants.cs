@@ -15,7 +15,7 @@ public sealed class HierarchyConstants
         _sStar = sStar;
         Scale = scale;
         Dimension = dimension;
-        DistinctEigenvalues = eigenvalues;
+        DistinctEigenvalues = eigenvalues is null ? null : Array.AsReadOnly(eigenvalues); // not castable back to the array
         Description = description;
     }
 

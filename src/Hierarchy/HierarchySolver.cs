@@ -25,7 +25,8 @@ public enum HierarchyIntegrator
 /// the horizon.</summary>
 public sealed class HierarchyProblem
 {
-    private readonly double[] _s, _u;
+    // Read-only wrappers, not the arrays: a cast to double[] must not let one caller rewrite a shared problem.
+    private readonly System.Collections.ObjectModel.ReadOnlyCollection<double> _s, _u;
 
     /// <summary>Creates the problem from s^(0..K)(0) and u^(0..K)(0).</summary>
     /// <exception cref="InvalidParameterException">The system has no constants, or the initial values have the wrong
@@ -43,8 +44,8 @@ public sealed class HierarchyProblem
         if (!(horizon > 0) || !double.IsFinite(horizon))
             throw new InvalidParameterException("horizon", "finite and > 0", horizon.ToString("R", CultureInfo.InvariantCulture));
         System = system;
-        _s = initialS.ToArray();
-        _u = initialU.ToArray();
+        _s = Array.AsReadOnly(initialS.ToArray());
+        _u = Array.AsReadOnly(initialU.ToArray());
         Horizon = horizon;
     }
 

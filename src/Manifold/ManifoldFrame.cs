@@ -12,7 +12,9 @@ public sealed class ManifoldFrame
     private readonly int[]? _groupOf;          // coordinate frames: group of each standard-basis direction
     private readonly double[]? _signal, _spike; // spiked frames: θ̂ and v (groups 0, 1; bulk = complement, group 2)
     private readonly double[] _multiplicity;
-    private readonly string[] _names;
+    private readonly IReadOnlyList<string> _names;
+    // Handed out instead of the array, which a cast would make writable for every run sharing the frame.
+    private readonly IReadOnlyList<double> _multiplicityView;
 
     private ManifoldFrame(int dimension, int[]? groupOf, double[]? signal, double[]? spike, double[] multiplicity, string[] names, int signalGroup, int spikeGroup)
     {
@@ -21,7 +23,8 @@ public sealed class ManifoldFrame
         _signal = signal;
         _spike = spike;
         _multiplicity = multiplicity;
-        _names = names;
+        _names = Array.AsReadOnly(names);
+        _multiplicityView = Array.AsReadOnly(multiplicity);
         SignalGroup = signalGroup;
         SpikeGroup = spikeGroup;
     }
@@ -43,7 +46,7 @@ public sealed class ManifoldFrame
     public int GroupCount => _multiplicity.Length;
 
     /// <summary>Dimension of each group's subspace.</summary>
-    public IReadOnlyList<double> Multiplicity => _multiplicity;
+    public IReadOnlyList<double> Multiplicity => _multiplicityView;
 
     /// <summary>Names of the groups (a, b, c for spiked models).</summary>
     public IReadOnlyList<string> GroupNames => _names;

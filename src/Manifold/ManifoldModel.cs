@@ -55,14 +55,14 @@ public sealed class ManifoldModel
 {
     private readonly double[] _sigma;
     private readonly double[] _multiplicity;
-    private readonly string[] _names;
+    private readonly IReadOnlyList<string> _names; // a read-only wrapper: not castable back to an array
 
     private ManifoldModel(double[] sigma, double[] multiplicity, int signal, int spike, string[] names, double alpha, double lossScale,
         double rho, SpikedManifold? spiked)
     {
         _sigma = sigma;
         _multiplicity = multiplicity;
-        _names = names;
+        _names = Array.AsReadOnly(names);
         SignalGroup = signal;
         SpikeGroup = spike;
         Alpha = alpha;

@@ -55,7 +55,7 @@ public sealed class ManifoldProblem
     public double StepSize { get; }
 }
 
-/// <summary>What a run records and how it is integrated. Immutable; the solvers validate it.</summary>
+/// <summary>What a run records and how it is integrated. Immutable (lists are copied when set); the solvers validate it.</summary>
 public sealed record ManifoldOptions
 {
     /// <summary>Output times (steps for the maps). Null: 1001 evenly spaced times from 0 to the horizon (every step when
@@ -63,7 +63,7 @@ public sealed record ManifoldOptions
     public OutputSchedule? Output { get; init; }
 
     /// <summary>Loss levels ε whose first crossing L &lt; ε is reported; each finite and &gt; 0. Default 1e-3 and 1e-5.</summary>
-    public IReadOnlyList<double> LossLevels { get; init; } = [1e-3, 1e-5];
+    public IReadOnlyList<double> LossLevels { get; init => field = value?.ToArray().AsReadOnly()!; } = [1e-3, 1e-5];
 
     /// <summary>Escape: the first time α a²/ρ ≥ this level, in (0, 1). Default 1/2.</summary>
     public double EscapeLevel { get; init; } = 0.5;

@@ -1,6 +1,6 @@
 namespace PhaseFlow.Ode;
 
-/// <summary>Error control, output and limits of an integration. Immutable; use <c>with</c> to vary.</summary>
+/// <summary>Error control, output and limits of an integration. Immutable (lists are copied when set); use <c>with</c> to vary.</summary>
 public sealed record OdeOptions
 {
     /// <summary>Relative tolerance, in (0, 1). Default 1e-6.</summary>
@@ -11,10 +11,10 @@ public sealed record OdeOptions
     public double AbsoluteTolerance { get; init; } = 1e-9;
 
     /// <summary>Optional per-component relative tolerances, each in (0, 1); overrides <see cref="RelativeTolerance"/>.</summary>
-    public IReadOnlyList<double>? RelativeTolerances { get; init; }
+    public IReadOnlyList<double>? RelativeTolerances { get; init => field = value?.ToArray().AsReadOnly(); }
 
     /// <summary>Optional per-component absolute tolerances; overrides <see cref="AbsoluteTolerance"/>.</summary>
-    public IReadOnlyList<double>? AbsoluteTolerances { get; init; }
+    public IReadOnlyList<double>? AbsoluteTolerances { get; init => field = value?.ToArray().AsReadOnly(); }
 
     /// <summary>First step size; null chooses it automatically (Hairer's starting-step algorithm).</summary>
     public double? InitialStep { get; init; }
@@ -31,7 +31,7 @@ public sealed record OdeOptions
 
     /// <summary>Times at which the solution is reported (ascending, within [t0, tEnd]); values come from the
     /// method's dense output, not from shortened steps.</summary>
-    public IReadOnlyList<double> OutputTimes { get; init; } = [];
+    public IReadOnlyList<double> OutputTimes { get; init => field = value?.ToArray().AsReadOnly()!; } = [];
 
     /// <summary>Receives each output time; when null, outputs are stored in the solution.</summary>
     public OdeOutputHandler? OutputHandler { get; init; }
@@ -41,7 +41,7 @@ public sealed record OdeOptions
     public Func<IDenseStep, bool>? StepCallback { get; init; }
 
     /// <summary>Events located on the dense output after each accepted step.</summary>
-    public IReadOnlyList<OdeEvent> Events { get; init; } = [];
+    public IReadOnlyList<OdeEvent> Events { get; init => field = value?.ToArray().AsReadOnly()!; } = [];
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid option.</summary>
     public void Validate(OdeProblem problem)

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Reflection;
 using PhaseFlow.Ode;
+using PhaseFlow.Tests.Shared;
 
 namespace PhaseFlow.Ode.Tests;
 
@@ -66,5 +67,27 @@ public class ImmutabilityTests
         Assert.Equal(1.0, heun.A[1][0]);
         Assert.Equal(0.5, heun.B[0]);
         Assert.Equal(before, new ExplicitRungeKutta(heun).Solve(problem, new OdeOptions { FixedStep = 0.1 }).Y[0]);
+    }
+
+    /// <summary>The library-wide audit (tests/Shared/Sharing.cs) over every public type of PhaseFlow.Ode.</summary>
+    [Fact]
+    public void NoPublicStaticOfTheAssemblyIsWritable() => Sharing.AssertNoWritableStatics(typeof(OdeProblem).Assembly);
+
+    /// <summary>Options copy the lists they are given: a caller writing into its array later does not change options that
+    /// concurrent solves share (nor slip past their validation).</summary>
+    [Fact]
+    public void OptionsCopyTheirLists()
+    {
+        double[] times = [1, 2], rtols = [1e-6, 1e-6], atols = [1e-9, 1e-9];
+        var events = new[] { new OdeEvent("zero", (_, y) => y[0]) };
+        var options = new OdeOptions { OutputTimes = times, RelativeTolerances = rtols, AbsoluteTolerances = atols, Events = events };
+        times[0] = rtols[0] = atols[0] = -1;
+        events[0] = null!;
+        Assert.Equal([1.0, 2.0], options.OutputTimes);
+        Assert.Equal(1e-6, options.RelativeTolerances![0]);
+        Assert.Equal(1e-9, options.AbsoluteTolerances![0]);
+        Assert.NotNull(options.Events[0]);
+        foreach (var view in new object[] { options.OutputTimes, options.RelativeTolerances, options.AbsoluteTolerances, options.Events })
+            Sharing.AssertReadOnlyView("OdeOptions list", view);
     }
 }

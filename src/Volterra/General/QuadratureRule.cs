@@ -5,12 +5,15 @@ namespace PhaseFlow.Volterra;
 /// computes the plain sum Σ_{j&lt;n} and adds the few corrections directly.</summary>
 internal sealed class QuadratureRule
 {
+    // The rules are static and shared by every solve: the weights are handed out as read-only spans, never as arrays.
+    private readonly double[] _left, _right;
+
     private QuadratureRule(int order, int firstStep, double[] left, double[] right, double @implicit)
     {
         Order = order;
         FirstStep = firstStep;
-        Left = left;
-        Right = right;
+        _left = left;
+        _right = right;
         Implicit = @implicit;
     }
 
@@ -25,19 +28,19 @@ internal sealed class QuadratureRule
 
     public int FirstStep { get; }
 
-    public double[] Left { get; }
+    public ReadOnlySpan<double> Left => _left;
 
     /// <summary>Right[l − 1] corrects lag l = n − j.</summary>
-    public double[] Right { get; }
+    public ReadOnlySpan<double> Right => _right;
 
     public double Implicit { get; }
 
     public double Weight(int n, int j)
     {
         double w = 1;
-        if (j < Left.Length) w += Left[j];
+        if (j < _left.Length) w += _left[j];
         int lag = n - j;
-        if (lag <= Right.Length) w += Right[lag - 1];
+        if (lag <= _right.Length) w += _right[lag - 1];
         return w;
     }
 }
