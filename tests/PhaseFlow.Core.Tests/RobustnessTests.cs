@@ -179,4 +179,29 @@ public class RobustnessTests
         Assert.Empty(gf.Notes);
         Assert.True(Math.Abs(gf.Trajectory.Samples[^1].U) > 0.9 * anisoModel.SStar);
     }
+
+    /// <summary>A small start (|w(0)| = 1e-3 or 1e-10) escapes at t ≈ 2–6, whatever the horizon. Rodas4's first step was
+    /// 1e-6·horizon: 1e6 at horizon 1e12, an L-stable step that damped the growing mode and carried w to the fixed point
+    /// 0 (s = 1e-176 reported with exit 0). The same run to t = 100 and the long one must end at w*.</summary>
+    [Theory]
+    [InlineData(1e-3, 1e12)]
+    [InlineData(1e-10, 1e12)]
+    [InlineData(1e-3, 1e20)]
+    public void SmallStartsEscapeAtEveryHorizon(double radius, double horizon)
+    {
+        var model = new PhaseRetrievalModel(Constant(2, 1), [1, 0]);
+        var w0 = new[] { radius, radius };
+        var options = new SimulationOptions { Output = OutputSchedule.At([10, 100]) };
+        var shortRun = new PopulationGradientFlow().Solve(new PhaseRetrievalProblem(model, w0, 100), options).Trajectory.Samples;
+        var longRun = new PopulationGradientFlow().Solve(new PhaseRetrievalProblem(model, w0, horizon),
+            new SimulationOptions { Output = OutputSchedule.At([10, 100, horizon]) }).Trajectory.Samples;
+        Assert.Equal(1, shortRun[^1].S, 1e-9);
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.Equal(shortRun[i].S, longRun[i].S, 1e-6);
+            Assert.Equal(shortRun[i].U, longRun[i].U, 1e-6);
+        }
+        Assert.Equal(1, longRun[^1].S, 1e-9);
+        Assert.Equal(1, longRun[^1].U, 1e-9);
+    }
 }
