@@ -19,7 +19,7 @@ public enum GradientFlowIntegrator
 public sealed record PopulationGradientFlow : IDirectSimulator
 {
     /// <summary>The default atol, <see cref="ScalesAbsoluteTolerance"/> being set: 1e-9 for problems whose weights are
-    /// of order one or larger, scaled down for the others (see <see cref="EffectiveAbsoluteTolerance"/>).</summary>
+    /// of order one or larger, scaled down for the others (see <see cref="EffectiveAbsoluteTolerance(PhaseRetrievalProblem)"/>).</summary>
     public const double DefaultAbsoluteTolerance = 1e-9;
 
     /// <summary>Creates the simulator.</summary>
@@ -46,7 +46,7 @@ public sealed record PopulationGradientFlow : IDirectSimulator
     public double RelativeTolerance { get; }
 
     /// <summary>atol as given (absolute in the components of w), or <see cref="DefaultAbsoluteTolerance"/> when none was
-    /// given; a run uses <see cref="EffectiveAbsoluteTolerance"/>.</summary>
+    /// given; a run uses <see cref="EffectiveAbsoluteTolerance(PhaseRetrievalProblem)"/>.</summary>
     public double AbsoluteTolerance { get; }
 
     /// <summary>True when no atol was given: the default is then scaled to each problem.</summary>
@@ -74,6 +74,21 @@ public sealed record PopulationGradientFlow : IDirectSimulator
         double rate = 4 * model.Spectrum.Max * (Math.Max(model.SStar - 3 * s, 0) + 2 * model.SStar);
         double h = 1e-6 * horizon;
         return double.IsFinite(rate) && rate * h > 1 ? 1 / rate : h;
+    }
+
+    /// <summary>The atol a run of <paramref name="problem"/> uses: <see cref="EffectiveAbsoluteTolerance(PhaseRetrievalModel)"/>,
+    /// the default being also at most 1e-6·‖w(0)‖ (the default rtol applied to the start). A start far below the absolute
+    /// tolerance is not resolved: from |w(0)| = 1e-20 the flow drifted at the level of atol and ended at w = 0 at t = 100
+    /// (true escape near t = 12), from 1e-12 it lost the sign of u. Starts of size 1e-3 or more keep their atol.</summary>
+    public double EffectiveAbsoluteTolerance(PhaseRetrievalProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        double atol = EffectiveAbsoluteTolerance(problem.Model);
+        if (!ScalesAbsoluteTolerance) return atol;
+        double norm = 0;
+        foreach (double x in problem.InitialWeights) norm += x * x;
+        double start = 1e-6 * Math.Sqrt(norm);
+        return start > 0 && start < atol ? start : atol;
     }
 
     /// <summary>The ODE method.</summary>
@@ -176,7 +191,7 @@ public sealed record PopulationGradientFlow : IDirectSimulator
         var odeOptions = new OdeOptions
         {
             RelativeTolerance = RelativeTolerance,
-            AbsoluteTolerance = EffectiveAbsoluteTolerance(model),
+            AbsoluteTolerance = EffectiveAbsoluteTolerance(problem),
             InitialStep = Integrator == GradientFlowIntegrator.Rodas4 ? Rodas4InitialStep(model, start.S, problem.Horizon) : null,
             MaxSteps = MaxSteps,
             OutputTimes = outputs,

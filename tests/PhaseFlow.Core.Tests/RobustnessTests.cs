@@ -204,4 +204,37 @@ public class RobustnessTests
         Assert.Equal(1, longRun[^1].S, 1e-9);
         Assert.Equal(1, longRun[^1].U, 1e-9);
     }
+
+    /// <summary>Starts far below the default atol 1e-9 are resolved: the sign of u is kept by the isotropic flow (u̇ ∝ u),
+    /// and escape happens near t = ln(1/|w(0)|)/4. From 1e-20 the run used to end at w = 0 at t = 100, from 1e-12 at
+    /// u = +1 although u(0) &lt; 0.</summary>
+    [Theory]
+    [InlineData(1e-12)]
+    [InlineData(1e-20)]
+    [InlineData(1e-150)]
+    public void StartsBelowTheDefaultAtolAreResolved(double radius)
+    {
+        var model = Model(Constant(2, 1));
+        var w0 = Initialization.Sphere(2, 2).Select(x => x * radius).ToArray();
+        double u0 = model.Statistics(w0).U;
+        var problem = new PhaseRetrievalProblem(model, w0, 1e6);
+        Assert.Equal(1e-6 * radius, new PopulationGradientFlow().EffectiveAbsoluteTolerance(problem), radius * 1e-15);
+        var end = new PopulationGradientFlow().Solve(problem, new SimulationOptions()).Trajectory.Samples[^1];
+        Assert.Equal(1, end.S, 1e-9);
+        Assert.Equal(Math.Sign(u0), Math.Sign(end.U));
+        Assert.Equal(1, Math.Abs(end.U), 1e-9);
+    }
+
+    /// <summary>A non-zero start whose s or ‖w‖² underflows is refused by name (it reported s = 0 beside u ≠ 0, and the
+    /// spectral nodes stopped on a false Cauchy–Schwarz violation); w = 0 stays allowed.</summary>
+    [Fact]
+    public void UnderflowingStartsAreRefused()
+    {
+        var model = Model(Constant(2, 1));
+        var e = Assert.Throws<InvalidParameterException>(() => new PhaseRetrievalProblem(model, [1e-300, 1e-300], 1));
+        Assert.Equal("init", e.Parameter);
+        Assert.Contains("underflow", e.Message);
+        _ = new PhaseRetrievalProblem(model, [0, 0], 1);
+        _ = new PhaseRetrievalProblem(model, [1e-150, 1e-150], 1);
+    }
 }
