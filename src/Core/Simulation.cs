@@ -136,6 +136,9 @@ public enum SimulationFailure
 
     /// <summary>The integrator's step size collapsed.</summary>
     StepSizeTooSmall,
+
+    /// <summary>The result breaks a law of the dynamics (gradient flow's loss rose): the tolerances are too loose.</summary>
+    Inaccurate,
 }
 
 /// <summary>A simulation stopped before its horizon; says where (step and time) and carries what was recorded.</summary>

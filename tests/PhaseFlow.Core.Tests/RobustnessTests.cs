@@ -237,4 +237,20 @@ public class RobustnessTests
         _ = new PhaseRetrievalProblem(model, [0, 0], 1);
         _ = new PhaseRetrievalProblem(model, [1e-150, 1e-150], 1);
     }
+
+    /// <summary>rtol 0.9999 or atol 1e300 let Rodas4 leave the flow (s = 212, loss 2.9 → 1.3e5 at t = 10, exit 0):
+    /// gradient flow never raises the loss, so such a run fails as inaccurate; rtol 0.1 still follows it.</summary>
+    [Theory]
+    [InlineData(0.9999, null)]
+    [InlineData(1e-6, 1e300)]
+    public void LooseTolerancesThatRaiseTheLossFail(double rtol, double? atol)
+    {
+        var model = Model(Spectrum.PowerLaw(20, 2));
+        var problem = new PhaseRetrievalProblem(model, Initialization.Sphere(20, 2), 10);
+        var e = Assert.Throws<SimulationFailedException>(() => new PopulationGradientFlow(rtol, atol).Solve(problem, new SimulationOptions()));
+        Assert.Equal(SimulationFailure.Inaccurate, e.Failure);
+        Assert.Contains("loss rose", e.Message);
+        var loose = new PopulationGradientFlow(0.1).Solve(problem, new SimulationOptions()).Trajectory.Samples;
+        Assert.True(loose[^1].Loss < loose[0].Loss);
+    }
 }
