@@ -1,0 +1,52 @@
+namespace PhaseFlow.Cli.Tests;
+
+/// <summary>The re-audit of issue 13 after the merge: each finding pinned as a regression test.</summary>
+public class AuditFindingsTests
+{
+    private const string Start = "\"spectrum\":{\"kind\":\"powerlaw\",\"a\":2,\"d\":20},\"teacher\":{\"kind\":\"gaussian\",\"seed\":1},\"init\":{\"kind\":\"sphere\",\"seed\":2}";
+
+    /// <summary>A reduction's tolerance is named as the file names it (it was "method.rtol", or "rtol" for the hierarchy),
+    /// and an atol that makes the validity checks vacuous is refused (atol 1e300: exit 70 with ∞ in summary.json).</summary>
+    [Theory]
+    [InlineData("{\"kind\":\"hierarchy\",\"order\":19}", "{\"rtol\":0.5}", "tolerance.rtol must be in (0, 0.1) for method.kind \"hierarchy\", got 0.5")]
+    [InlineData("{\"kind\":\"volterra\"}", "{\"rtol\":0.5}", "tolerance.rtol must be in (0, 0.1) for method.kind \"volterra\", got 0.5")]
+    [InlineData("{\"kind\":\"hierarchy\",\"order\":19}", "{\"atol\":1e300}", "tolerance.atol must be in [0, 0.1) for method.kind \"hierarchy\", got 1E+300")]
+    [InlineData("{\"kind\":\"volterra\"}", "{\"atol\":1e300}", "tolerance.atol must be in [0, 0.1) for method.kind \"volterra\", got 1E+300")]
+    public void AReductionsToleranceIsCheckedAndNamed(string method, string tolerance, string expected) =>
+        CliRun.AssertRunRefused($"{{{Start},\"dynamics\":{{\"kind\":\"gf\"}},\"horizon\":10,\"method\":{method},\"tolerance\":{tolerance}}}", expected);
+
+    /// <summary>Direct GF with rtol 0.9999 left the flow (s = 212, loss 2.9 → 1.3e5) with exit 0.</summary>
+    [Fact]
+    public void AGradientFlowWhoseLossRisesFails() =>
+        CliRun.AssertRunRefused($"{{{Start},\"dynamics\":{{\"kind\":\"gf\"}},\"horizon\":10,\"tolerance\":{{\"rtol\":0.9999}}}}", "did not follow the flow: the loss rose");
+
+    /// <summary>Direct GF from a small start to a long horizon ended at w = 0 (first step 1e6); from 1e-20 even at t = 100
+    /// (atol 1e-9 absolute). Both must agree with the spectral nodes on the final state, sign of u included.</summary>
+    [Theory]
+    [InlineData(1e-3, 1e12)]
+    [InlineData(1e-20, 100)]
+    public void ASmallStartAgreesWithTheSpectralNodes(double radius, double horizon)
+    {
+        using var dir = new TempDir();
+        string P(string method) => dir.Write(method + ".json", FormattableString.Invariant(
+            $"{{\"spectrum\":{{\"kind\":\"isotropic\",\"d\":2,\"lambda\":1}},\"teacher\":{{\"kind\":\"gaussian\",\"seed\":1}},\"init\":{{\"kind\":\"sphere\",\"seed\":2,\"radius\":{radius:R}}},\"dynamics\":{{\"kind\":\"gf\"}},\"horizon\":{horizon:R},\"method\":{{\"kind\":\"{method}\"}}}}"));
+        string direct = Path.Combine(dir.Path, "direct"), nodes = Path.Combine(dir.Path, "nodes");
+        var a = CliRun.Of("run", P("direct"), "--out", direct);
+        var b = CliRun.Of("run", P("volterra"), "--out", nodes);
+        Assert.True(a.ExitCode == 0, a.Error);
+        Assert.True(b.ExitCode == 0, b.Error);
+        ProblemFileFuzzTests.AssertPhysical(direct);
+        string Last(string d) => File.ReadLines(Path.Combine(d, "trajectory.csv")).Last();
+        var x = Last(direct).Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var y = Last(nodes).Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(y[1], x[1], 1e-6);
+        Assert.Equal(y[2], x[2], 1e-6);
+    }
+
+    /// <summary>A start whose s underflows reported s = 0 beside u ≠ 0 (direct) or a false Cauchy–Schwarz violation
+    /// (spectral nodes, exit 3); it is refused by name.</summary>
+    [Fact]
+    public void AnUnderflowingStartIsRefused() =>
+        CliRun.AssertRunRefused("{\"spectrum\":{\"kind\":\"isotropic\",\"d\":2,\"lambda\":1},\"teacher\":{\"kind\":\"gaussian\",\"seed\":1},\"init\":{\"kind\":\"sphere\",\"seed\":2,\"radius\":1e-300},\"dynamics\":{\"kind\":\"gf\"},\"horizon\":100,\"method\":{\"kind\":\"volterra\"}}",
+            "init must be w = 0 or a vector with s = wᵀQw and ‖w‖² at least");
+}
