@@ -49,4 +49,14 @@ public class AuditFindingsTests
     public void AnUnderflowingStartIsRefused() =>
         CliRun.AssertRunRefused("{\"spectrum\":{\"kind\":\"isotropic\",\"d\":2,\"lambda\":1},\"teacher\":{\"kind\":\"gaussian\",\"seed\":1},\"init\":{\"kind\":\"sphere\",\"seed\":2,\"radius\":1e-300},\"dynamics\":{\"kind\":\"gf\"},\"horizon\":100,\"method\":{\"kind\":\"volterra\"}}",
             "init must be w = 0 or a vector with s = wᵀQw and ‖w‖² at least");
+
+    /// <summary>A ratio whose closure coefficients overflow printed "Infinity.0*s[3]" with exit 0.</summary>
+    [Fact]
+    public void AGeometricRatioThatOverflowsIsRefused()
+    {
+        var run = CliRun.Of("hierarchy", "--order", "3", "--ratio", "1e308");
+        Assert.True(run.ExitCode == 2, $"exit {run.ExitCode}: {run.Error}");
+        Assert.Equal("error: --ratio must be in (0, 1e300], got 1E+308", run.Error.Trim());
+        Assert.Equal(0, CliRun.Of("hierarchy", "--order", "3", "--ratio", "1e100").ExitCode);
+    }
 }
