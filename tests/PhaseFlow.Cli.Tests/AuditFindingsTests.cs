@@ -59,4 +59,17 @@ public class AuditFindingsTests
         Assert.Equal("error: --ratio must be in (0, 1e300], got 1E+308", run.Error.Trim());
         Assert.Equal(0, CliRun.Of("hierarchy", "--order", "3", "--ratio", "1e100").ExitCode);
     }
+
+    /// <summary>manifold --init 5e-324 wrote NaN alignments (a²/(a² + b²) = 0/0) with exit 0.</summary>
+    [Theory]
+    [InlineData("5e-324")]
+    [InlineData("1e-200")]
+    public void AManifoldStartWhoseSquareUnderflowsIsRefused(string init)
+    {
+        using var dir = new TempDir();
+        var run = CliRun.Of("manifold", "--method", "gd", "--d", "10", "--eta", "0.05", "--steps", "20", "--init", init, "--out", dir.Path);
+        Assert.True(run.ExitCode == 2, $"exit {run.ExitCode}: {run.Error}");
+        Assert.StartsWith("error: --init must be finite and >= 1e-150", run.Error);
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
 }
