@@ -72,4 +72,23 @@ public class AuditFindingsTests
         Assert.StartsWith("error: --init must be finite and >= 1e-150", run.Error);
         Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
     }
+
+    /// <summary>λ = 1e100 with s* = 1 puts the hierarchy's scaled teacher moment at 1e-100, far below atol 1e-14: the run
+    /// went to s &lt; 0 and exited 70 (∞ alignment in summary.json); it must agree with direct GF (s = 4.69 at t = 1e-102,
+    /// s = 1 at the end).</summary>
+    [Fact]
+    public void AHierarchyOnAHugeSpectrumAgreesWithDirectFlow()
+    {
+        using var dir = new TempDir();
+        string problem = dir.Write("p.json",
+            """{"spectrum":{"kind":"isotropic","d":1,"lambda":1e100},"teacher":{"kind":"gaussian","seed":1},"init":{"kind":"sphere","seed":2},"dynamics":{"kind":"gf"},"horizon":1e-98,"output":{"times":[1e-102,1e-98]},"method":{"kind":"hierarchy","order":1,"closure":"exact"}}""");
+        string outDir = Path.Combine(dir.Path, "out");
+        var run = CliRun.Of("run", problem, "--out", outDir);
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.Error}");
+        var rows = File.ReadLines(Path.Combine(outDir, "trajectory.csv")).Skip(1)
+            .Select(l => l.Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        Assert.Equal(4.686647, rows[0][1], 1e-5);
+        Assert.Equal(1, rows[1][1], 1e-9);
+        Assert.Equal(1, Math.Abs(rows[1][2]), 1e-9);
+    }
 }
