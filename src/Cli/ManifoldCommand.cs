@@ -157,7 +157,8 @@ public static class ManifoldCommand
         // Every recorded sample is kept in memory: at most 10^7 of them.
         if (every is { } k && steps / k > 10_000_000)
             throw new InputException($"{name("every")} must be at least {name("steps")}/10^7 = {(steps + 9_999_999) / 10_000_000} (at most 10^7 recorded samples), got {k}");
-        if (!(init > 0) || !double.IsFinite(init)) throw new InputException($"{name("init")} must be finite and > 0, got {F(init)}");
+        // The alignments are a²/(a² + b²): below 1e-150, ε² underflows and they were written as NaN with exit 0.
+        if (!(init >= 1e-150) || !double.IsFinite(init)) throw new InputException($"{name("init")} must be finite and >= 1e-150 (ε² must not underflow), got {F(init)}");
         SpikedManifold parameters;
         try
         {

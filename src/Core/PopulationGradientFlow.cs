@@ -19,7 +19,7 @@ public enum GradientFlowIntegrator
 public sealed record PopulationGradientFlow : IDirectSimulator
 {
     /// <summary>The default atol, <see cref="ScalesAbsoluteTolerance"/> being set: 1e-9 for problems whose weights are
-    /// of order one or larger, scaled down for the others (see <see cref="EffectiveAbsoluteTolerance"/>).</summary>
+    /// of order one or larger, scaled down for the others (see <see cref="EffectiveAbsoluteTolerance(PhaseRetrievalProblem)"/>).</summary>
     public const double DefaultAbsoluteTolerance = 1e-9;
 
     /// <summary>Creates the simulator.</summary>
@@ -46,7 +46,7 @@ public sealed record PopulationGradientFlow : IDirectSimulator
     public double RelativeTolerance { get; }
 
     /// <summary>atol as given (absolute in the components of w), or <see cref="DefaultAbsoluteTolerance"/> when none was
-    /// given; a run uses <see cref="EffectiveAbsoluteTolerance"/>.</summary>
+    /// given; a run uses <see cref="EffectiveAbsoluteTolerance(PhaseRetrievalProblem)"/>.</summary>
     public double AbsoluteTolerance { get; }
 
     /// <summary>True when no atol was given: the default is then scaled to each problem.</summary>
@@ -62,6 +62,52 @@ public sealed record PopulationGradientFlow : IDirectSimulator
         if (!ScalesAbsoluteTolerance) return AbsoluteTolerance;
         double scale = Math.Sqrt(Math.Abs(model.SStar) / model.Spectrum.Max);
         return scale >= 1 ? AbsoluteTolerance : AbsoluteTolerance * scale;
+    }
+
+    /// <summary>The first step of Rodas4: its default 1e-6·horizon, but at most 1/ρ, ρ = 4λ_max(max(s* − 3s, 0) + 2s*)
+    /// bounding the growth rates of the flow at the start (the positive eigenvalues of the Jacobian). An L-stable step
+    /// with hρ far past 1/γ = 4 damps a growing mode instead of following it, and near the fixed point w = 0 its error
+    /// estimate is as small as w: a start of size 1e-3 at horizon 1e12 (first step 1e6) was carried to w = 0 and reported
+    /// as the final state. The bound binds only for horizons beyond about 1e6/ρ.</summary>
+    internal static double Rodas4InitialStep(PhaseRetrievalModel model, double s, double horizon)
+    {
+        double rate = 4 * model.Spectrum.Max * (Math.Max(model.SStar - 3 * s, 0) + 2 * model.SStar);
+        double h = 1e-6 * horizon;
+        return double.IsFinite(rate) && rate * h > 1 ? 1 / rate : h;
+    }
+
+    /// <summary>The atol a run of <paramref name="problem"/> uses: <see cref="EffectiveAbsoluteTolerance(PhaseRetrievalModel)"/>,
+    /// the default being also at most 1e-6·‖w(0)‖ (the default rtol applied to the start). A start far below the absolute
+    /// tolerance is not resolved: from |w(0)| = 1e-20 the flow drifted at the level of atol and ended at w = 0 at t = 100
+    /// (true escape near t = 12), from 1e-12 it lost the sign of u. Starts of size 1e-3 or more keep their atol.</summary>
+    public double EffectiveAbsoluteTolerance(PhaseRetrievalProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        double atol = EffectiveAbsoluteTolerance(problem.Model);
+        if (!ScalesAbsoluteTolerance) return atol;
+        double norm = 0;
+        foreach (double x in problem.InitialWeights) norm += x * x;
+        double start = 1e-6 * Math.Sqrt(norm);
+        return start > 0 && start < atol ? start : atol;
+    }
+
+    /// <summary>Gradient flow never raises the loss. A sample whose loss exceeds an earlier one (or L(w(0))) by more than
+    /// max(1e-3, 10·rtol)·L(w(0)) plus rounding is an integration that did not follow the flow: rtol 0.9999 ended at
+    /// s = 212 with the loss risen from 2.9 to 1.3e5, atol 1e300 at s = 2e49, both with exit 0.</summary>
+    private void CheckLossDoesNotRise(PhaseRetrievalModel model, SummaryStatistics start, Trajectory trajectory)
+    {
+        double lowest = model.Loss(start), lowestTime = 0;
+        double allowed = Math.Max(1e-3, 10 * RelativeTolerance) * Math.Abs(lowest);
+        foreach (var p in trajectory.Samples)
+        {
+            double sStar = model.SStar;
+            double rounding = 64 * 2.220446049250313e-16 * (3 * p.S * p.S + 3 * sStar * sStar + 4 * p.U * p.U + 2 * Math.Abs(sStar * p.S));
+            if (p.Loss > lowest + allowed + rounding)
+                throw new SimulationFailedException(SimulationFailure.Inaccurate,
+                    $"{Name} did not follow the flow: the loss rose from {lowest:G6} at t = {lowestTime:G6} to {p.Loss:G6} at t = {p.T:G6}, " +
+                    "which gradient flow never does; tighten the tolerance (rtol, atol).", p.T, null, trajectory);
+            if (p.Loss < lowest) (lowest, lowestTime) = (p.Loss, p.T);
+        }
     }
 
     /// <summary>The ODE method.</summary>
@@ -164,7 +210,8 @@ public sealed record PopulationGradientFlow : IDirectSimulator
         var odeOptions = new OdeOptions
         {
             RelativeTolerance = RelativeTolerance,
-            AbsoluteTolerance = EffectiveAbsoluteTolerance(model),
+            AbsoluteTolerance = EffectiveAbsoluteTolerance(problem),
+            InitialStep = Integrator == GradientFlowIntegrator.Rodas4 ? Rodas4InitialStep(model, start.S, problem.Horizon) : null,
             MaxSteps = MaxSteps,
             OutputTimes = outputs,
             OutputHandler = (t, w) => recorder.Record(t, w),
@@ -185,6 +232,7 @@ public sealed record PopulationGradientFlow : IDirectSimulator
         var final = solution.Y.ToArray();
         var end = model.Statistics(final);
         recorder.CheckFinite(problem.Horizon, end.S, end.U, 0);
+        CheckLossDoesNotRise(model, start, recorder.BuildTrajectory());
         var st = solution.Statistics;
         recorder.SetMarkers(solution.Events.FirstOrDefault(e => e.Name == escape.Name)?.T,
             solution.Events.FirstOrDefault(e => e.Name == crossing.Name)?.T);

@@ -20,9 +20,21 @@ public sealed class PhaseRetrievalProblem
         if (!(double.IsFinite(st.S) && double.IsFinite(st.U) && double.IsFinite(loss) && double.IsFinite(mse)))
             throw new InvalidParameterException("init", "a vector with finite s = wᵀQw, u, loss 3s² + … and MSE (s below about 1e154)",
                 $"s = {InvalidParameterException.Format(st.S)}, loss = {InvalidParameterException.Format(loss)}, MSE = {InvalidParameterException.Format(mse)}");
+        // A non-zero start whose s or ‖w‖² underflows reports s = 0 beside u ≠ 0 (|u| > √(s s*)) and loses its node
+        // weights in the spectral reduction (a false Cauchy–Schwarz violation): refused, as eigenvalues below a normal double are.
+        double norm2 = 0;
+        foreach (double x in _initial) norm2 += x * x;
+        if (norm2 != 0 || st.S != 0 || st.U != 0)
+        {
+            if (!(st.S >= MinNormal && norm2 >= MinNormal))
+                throw new InvalidParameterException("init", $"w = 0 or a vector with s = wᵀQw and ‖w‖² at least {MinNormal:R} (smaller starts underflow)",
+                    $"w ≠ 0 with s = {InvalidParameterException.Format(st.S)}, ‖w‖² = {InvalidParameterException.Format(norm2)}");
+        }
         Guard.Positive(horizon, "horizon");
         Horizon = horizon;
     }
+
+    private const double MinNormal = 2.2250738585072014E-308;
 
     /// <summary>The model.</summary>
     public PhaseRetrievalModel Model { get; }
@@ -124,6 +136,9 @@ public enum SimulationFailure
 
     /// <summary>The integrator's step size collapsed.</summary>
     StepSizeTooSmall,
+
+    /// <summary>The result breaks a law of the dynamics (gradient flow's loss rose): the tolerances are too loose.</summary>
+    Inaccurate,
 }
 
 /// <summary>A simulation stopped before its horizon; says where (step and time) and carries what was recorded.</summary>

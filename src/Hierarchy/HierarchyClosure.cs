@@ -16,8 +16,9 @@ public abstract record HierarchyClosure
     /// <summary>x^(K+1) = r·x^(K) (top-eigenvalue dominance); <paramref name="ratio"/> r defaults to λ_1, the constants' scale.</summary>
     public static HierarchyClosure Geometric(double? ratio = null)
     {
-        if (ratio is { } r && (!(r > 0) || !double.IsFinite(r)))
-            throw new InvalidParameterException("ratio", "finite and > 0", r.ToString("R", CultureInfo.InvariantCulture));
+        // r multiplies the top equations by up to 16: r = 1e308 printed "Infinity.0*s[3]" and integrated nothing.
+        if (ratio is { } r && !(r > 0 && r <= 1e300))
+            throw new InvalidParameterException("ratio", "in (0, 1e300]", r.ToString("R", CultureInfo.InvariantCulture));
         return new GeometricClosure(ratio);
     }
 

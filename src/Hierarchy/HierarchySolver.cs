@@ -227,6 +227,11 @@ public static class HierarchySolver
         }
 
         double sStar = constants.SStar, sStar0 = constants.SStarMoment(0);
+        // atol is absolute in the moments scaled by λ_1^k, where the teacher's is s*/λ_1: one for normalised problems, but
+        // 1e-100 for λ = 1e100 with s* = 1, where atol 1e-14 accepted anything (s 6× off, then s < 0 and exit 70). The
+        // tolerance is kept at most 1e-3 of that scale, so normalised problems keep atol as given.
+        double teacherScale = Math.Abs(sStar) / rho;
+        double atol = teacherScale < 1e-3 ? options.AbsoluteTolerance * teacherScale * 1e3 : options.AbsoluteTolerance;
         double escapeLevel = options.EscapeThreshold * sStar, crossingLevel = sStar / 3;
         var samples = new List<TrajectorySample>();
         var columns = new List<string>();
@@ -279,7 +284,7 @@ public static class HierarchySolver
             var scaledTeacher = new double[order + 1];
             for (int k = 0; k <= order; k++) scaledTeacher[k] = constants.SStarMoment(k) / powers[k];
             // The orders the result reports: s, u and the MSE (k ≤ 1), and every order when the moments are recorded.
-            checks = new MomentChecks(options.RecordMoments ? order : 1, scaledTeacher, options.RelativeTolerance, options.AbsoluteTolerance,
+            checks = new MomentChecks(options.RecordMoments ? order : 1, scaledTeacher, options.RelativeTolerance, atol,
                 system.ConditionNumber ?? 0, rho, order, options.ValidityFloor);
             if (checks.Margin(y0) > 0)
             {
@@ -323,7 +328,7 @@ public static class HierarchySolver
         var odeOptions = new OdeOptions
         {
             RelativeTolerance = options.RelativeTolerance,
-            AbsoluteTolerance = options.AbsoluteTolerance,
+            AbsoluteTolerance = atol,
             MaxSteps = options.MaxSteps,
             OutputTimes = options.Output.Resolve(problem.Horizon, integerSteps: false),
             OutputHandler = Record,

@@ -179,4 +179,78 @@ public class RobustnessTests
         Assert.Empty(gf.Notes);
         Assert.True(Math.Abs(gf.Trajectory.Samples[^1].U) > 0.9 * anisoModel.SStar);
     }
+
+    /// <summary>A small start (|w(0)| = 1e-3 or 1e-10) escapes at t ≈ 2–6, whatever the horizon. Rodas4's first step was
+    /// 1e-6·horizon: 1e6 at horizon 1e12, an L-stable step that damped the growing mode and carried w to the fixed point
+    /// 0 (s = 1e-176 reported with exit 0). The same run to t = 100 and the long one must end at w*.</summary>
+    [Theory]
+    [InlineData(1e-3, 1e12)]
+    [InlineData(1e-10, 1e12)]
+    [InlineData(1e-3, 1e20)]
+    public void SmallStartsEscapeAtEveryHorizon(double radius, double horizon)
+    {
+        var model = new PhaseRetrievalModel(Constant(2, 1), [1, 0]);
+        var w0 = new[] { radius, radius };
+        var options = new SimulationOptions { Output = OutputSchedule.At([10, 100]) };
+        var shortRun = new PopulationGradientFlow().Solve(new PhaseRetrievalProblem(model, w0, 100), options).Trajectory.Samples;
+        var longRun = new PopulationGradientFlow().Solve(new PhaseRetrievalProblem(model, w0, horizon),
+            new SimulationOptions { Output = OutputSchedule.At([10, 100, horizon]) }).Trajectory.Samples;
+        Assert.Equal(1, shortRun[^1].S, 1e-9);
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.Equal(shortRun[i].S, longRun[i].S, 1e-6);
+            Assert.Equal(shortRun[i].U, longRun[i].U, 1e-6);
+        }
+        Assert.Equal(1, longRun[^1].S, 1e-9);
+        Assert.Equal(1, longRun[^1].U, 1e-9);
+    }
+
+    /// <summary>Starts far below the default atol 1e-9 are resolved: the sign of u is kept by the isotropic flow (u̇ ∝ u),
+    /// and escape happens near t = ln(1/|w(0)|)/4. From 1e-20 the run used to end at w = 0 at t = 100, from 1e-12 at
+    /// u = +1 although u(0) &lt; 0.</summary>
+    [Theory]
+    [InlineData(1e-12)]
+    [InlineData(1e-20)]
+    [InlineData(1e-150)]
+    public void StartsBelowTheDefaultAtolAreResolved(double radius)
+    {
+        var model = Model(Constant(2, 1));
+        var w0 = Initialization.Sphere(2, 2).Select(x => x * radius).ToArray();
+        double u0 = model.Statistics(w0).U;
+        var problem = new PhaseRetrievalProblem(model, w0, 1e6);
+        Assert.Equal(1e-6 * radius, new PopulationGradientFlow().EffectiveAbsoluteTolerance(problem), radius * 1e-15);
+        var end = new PopulationGradientFlow().Solve(problem, new SimulationOptions()).Trajectory.Samples[^1];
+        Assert.Equal(1, end.S, 1e-9);
+        Assert.Equal(Math.Sign(u0), Math.Sign(end.U));
+        Assert.Equal(1, Math.Abs(end.U), 1e-9);
+    }
+
+    /// <summary>A non-zero start whose s or ‖w‖² underflows is refused by name (it reported s = 0 beside u ≠ 0, and the
+    /// spectral nodes stopped on a false Cauchy–Schwarz violation); w = 0 stays allowed.</summary>
+    [Fact]
+    public void UnderflowingStartsAreRefused()
+    {
+        var model = Model(Constant(2, 1));
+        var e = Assert.Throws<InvalidParameterException>(() => new PhaseRetrievalProblem(model, [1e-300, 1e-300], 1));
+        Assert.Equal("init", e.Parameter);
+        Assert.Contains("underflow", e.Message);
+        _ = new PhaseRetrievalProblem(model, [0, 0], 1);
+        _ = new PhaseRetrievalProblem(model, [1e-150, 1e-150], 1);
+    }
+
+    /// <summary>rtol 0.9999 or atol 1e300 let Rodas4 leave the flow (s = 212, loss 2.9 → 1.3e5 at t = 10, exit 0):
+    /// gradient flow never raises the loss, so such a run fails as inaccurate; rtol 0.1 still follows it.</summary>
+    [Theory]
+    [InlineData(0.9999, null)]
+    [InlineData(1e-6, 1e300)]
+    public void LooseTolerancesThatRaiseTheLossFail(double rtol, double? atol)
+    {
+        var model = Model(Spectrum.PowerLaw(20, 2));
+        var problem = new PhaseRetrievalProblem(model, Initialization.Sphere(20, 2), 10);
+        var e = Assert.Throws<SimulationFailedException>(() => new PopulationGradientFlow(rtol, atol).Solve(problem, new SimulationOptions()));
+        Assert.Equal(SimulationFailure.Inaccurate, e.Failure);
+        Assert.Contains("loss rose", e.Message);
+        var loose = new PopulationGradientFlow(0.1).Solve(problem, new SimulationOptions()).Trajectory.Samples;
+        Assert.True(loose[^1].Loss < loose[0].Loss);
+    }
 }

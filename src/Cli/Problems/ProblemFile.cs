@@ -139,6 +139,13 @@ public sealed class ProblemFile
         string methodKind = method?.Kind("direct", "hierarchy", "volterra") ?? "direct";
         if (methodKind != "direct" && dynamicsKind != "gf")
             throw new InputException($"{method!.Child("kind")} \"{methodKind}\" reduces gradient flow: dynamics.kind must be \"gf\", got \"{dynamicsKind}\"");
+        // A reduction's moments are scaled to order one and its validity checks allow atol: a larger atol makes them vacuous
+        // (atol 1e300 let a hierarchy reach s < 0 and an ∞ into summary.json, exit 70). Named here as the file names them.
+        if (methodKind != "direct" && tolerance is not null)
+        {
+            if (!(rtol < 0.1)) throw JsonObjectReader.Error(tolerance.Child("rtol"), $"in (0, 0.1) for method.kind \"{methodKind}\"", JsonObjectReader.F(rtol), mustBe: true);
+            if (!(atol < 0.1)) throw JsonObjectReader.Error(tolerance.Child("atol"), $"in [0, 0.1) for method.kind \"{methodKind}\"", JsonObjectReader.F(atol), mustBe: true);
+        }
         // Before the teacher and w(0) take their d-vectors: a d that cannot fit is refused with the estimate, not an OOM.
         if (methodKind == "direct")
             root.Build(() => { SimulationMemory.EnsureFits(simulator, spectrum.Dimension, spectrum.Kind == SpectrumKind.Values ? "spectrum.values.length" : "spectrum.d"); return 0; });

@@ -217,10 +217,22 @@ public static class SpectralNodeReduction
             throttle.Report(step.TEnd, horizon, accepted);
             return true;
         }
+        // Θ enters through z_j = e^{4λ_jΘ}, so its scale is 1/λ_max: with λ = 1e100 an absolute 1e-14 on Θ accepted anything
+        // (s 6 % off at t = 1e-140, exit 0). Θ's atol is kept at most 1e-3 × that scale; for λ_max ≤ 1e3 nothing changes.
+        double lambdaMax = 0;
+        foreach (double l in nodes.Lambda) lambdaMax = Math.Max(lambdaMax, l);
+        double[]? atols = null;
+        if (lambdaMax > 1e3)
+        {
+            atols = new double[n];
+            Array.Fill(atols, options.AbsoluteTolerance);
+            atols[0] = options.AbsoluteTolerance * 1e3 / lambdaMax;
+        }
         var odeOptions = new OdeOptions
         {
             RelativeTolerance = options.RelativeTolerance,
             AbsoluteTolerance = options.AbsoluteTolerance,
+            AbsoluteTolerances = atols,
             MaxSteps = options.MaxSteps,
             OutputTimes = options.Output.Resolve(horizon, integerSteps: false),
             OutputHandler = Record,
