@@ -51,13 +51,20 @@ internal static class NumberOptions
     private static long? Whole(ArgumentResult r, string name, long min, long max)
     {
         if (Token(r) is not { } text) return null;
-        if (!long.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite,
-                CultureInfo.InvariantCulture, out long value) || value < min || value > max)
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite,
+                CultureInfo.InvariantCulture, out long value) && value >= min && value <= max)
+            return value;
+        // 1e6 is how a researcher writes a dimension: whole numbers in exponent notation are read too, and one past what
+        // the option holds is named as too large (not as "not a number"); the command then checks its own range.
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double real) && double.IsFinite(real) && real == Math.Floor(real))
         {
-            r.AddError($"{name} must be a whole number in [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}] " +
-                       $"(digits only, no ',' separators), got {UserText.Quote(text)}");
+            if (real >= min && real <= max && real is >= -9.2e18 and <= 9.2e18) return (long)real;
+            r.AddError(real > 0
+                ? $"{name} is too large: at most {max.ToString(CultureInfo.InvariantCulture)}, got {UserText.Quote(text)}"
+                : $"{name} is too small: at least {min.ToString(CultureInfo.InvariantCulture)}, got {UserText.Quote(text)}");
             return null;
         }
-        return value;
+        r.AddError($"{name} must be a whole number such as 100 or 1e6 (no ',' separators), got {UserText.Quote(text)}");
+        return null;
     }
 }

@@ -107,4 +107,21 @@ public class AuditFindingsTests
         double s = double.Parse(last[1], System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(1 / (1e-100 + 24e-40), s, s * 1e-6);
     }
+
+    /// <summary>Whole-number options quoted the number type's range (`[-9223372036854775808, …]`) for 1e15 or 2^31: a
+    /// dimension in exponent notation is read, and one past what the option holds is named as too large.</summary>
+    [Fact]
+    public void WholeNumberOptionsReadExponentsAndNameTheirLimit()
+    {
+        using var dir = new TempDir();
+        var run = CliRun.Of("manifold", "--method", "gd", "--d", "1e3", "--eta", "0.05", "--steps", "5", "--out", dir.Path);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("d = 1000", run.Output);
+        var seed = CliRun.Of("manifold", "--method", "gd", "--d", "100", "--eta", "0.05", "--steps", "5", "--seed", "2147483648", "--out", dir.Path);
+        Assert.Equal(2, seed.ExitCode);
+        Assert.Contains("--seed is too large: at most 2147483647, got \"2147483648\"", seed.Error);
+        var half = CliRun.Of("manifold", "--method", "gd", "--d", "100.5", "--eta", "0.05", "--steps", "5", "--out", dir.Path);
+        Assert.Equal(2, half.ExitCode);
+        Assert.Contains("--d must be a whole number such as 100 or 1e6", half.Error);
+    }
 }
