@@ -46,13 +46,31 @@ public static class SimulationMemory
     /// <exception cref="InvalidParameterException">The run would not fit; the message has the estimate and the largest d that fits.</exception>
     public static void EnsureFits(IDirectSimulator simulator, int dimension, string parameter = "d", long? availableBytes = null)
     {
+        ArgumentNullException.ThrowIfNull(simulator);
         if (BytesPerDimension(simulator) is not { } perDimension) return;
+        EnsureFits(simulator.Name, perDimension, dimension, parameter, availableBytes);
+    }
+
+    /// <summary>Throws when a run named <paramref name="run"/> that needs <paramref name="bytesPerDimension"/> (model
+    /// included) cannot fit in dimension <paramref name="dimension"/>: for reductions, whose cost per dimension their
+    /// callers measure (e.g. the exact spectral nodes of a d-vector spectrum).</summary>
+    /// <param name="run">What will run, for the message.</param>
+    /// <param name="bytesPerDimension">Bytes per dimension, model and w(0) included.</param>
+    /// <param name="dimension">d.</param>
+    /// <param name="parameter">The name the error gives d.</param>
+    /// <param name="availableBytes">The memory to compare with (default <see cref="AvailableBytes"/>).</param>
+    /// <exception cref="InvalidParameterException">The run would not fit; the message has the estimate and the largest d that fits.</exception>
+    public static void EnsureFits(string run, long bytesPerDimension, int dimension, string parameter = "d", long? availableBytes = null)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (bytesPerDimension <= 0) throw new InvalidParameterException(nameof(bytesPerDimension), "> 0", bytesPerDimension.ToString(CultureInfo.InvariantCulture));
+        long perDimension = bytesPerDimension;
         long available = availableBytes ?? AvailableBytes;
         long needed = FixedBytes + perDimension * dimension;
         if (needed <= available) return;
         long maxD = Math.Max(0, (available - FixedBytes) / perDimension);
         throw new InvalidParameterException(parameter,
-            $"at most {maxD.ToString(CultureInfo.InvariantCulture)} for {simulator.Name}, which needs ≈ {perDimension} B per dimension, " +
+            $"at most {maxD.ToString(CultureInfo.InvariantCulture)} for {run}, which needs ≈ {perDimension} B per dimension, " +
             $"with {GiB(available)} available", $"{dimension.ToString(CultureInfo.InvariantCulture)} (needs ≈ {GiB(needed)})");
     }
 

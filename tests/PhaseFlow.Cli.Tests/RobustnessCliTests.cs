@@ -66,6 +66,20 @@ public class RobustnessCliTests
             "spectrum.d must be at most");
     }
 
+    /// <summary>The exact spectral nodes of a power law (one per eigenvalue, ≈ 430 B per dimension: 29 GB at d = 2^26) are
+    /// refused with the estimate before the teacher and w(0) are drawn; they had reached 20 GB at d = 2^27 and kept growing.
+    /// Compressed nodes of the same spectrum fit; so do the exact nodes of an isotropic spectrum (one node).</summary>
+    [Fact]
+    public void ExactNodesThatCannotFitAreRefusedBeforeRunning()
+    {
+        const int d = 1 << 26;
+        if (430L * d <= PhaseFlow.Core.SimulationMemory.AvailableBytes) return;
+        CliRun.AssertRunRefused(Problem($"{{\"kind\":\"powerlaw\",\"a\":2,\"d\":{d}}}", "{\"kind\":\"gf\"}", "1", ",\"method\":{\"kind\":\"volterra\"}"),
+            "spectrum.d must be at most");
+        CliRun.AssertRunRefused(Problem($"{{\"kind\":\"powerlaw\",\"a\":2,\"d\":{d}}}", "{\"kind\":\"gf\"}", "1", ",\"method\":{\"kind\":\"volterra\"}"),
+            "give method.nodes to compress");
+    }
+
     /// <summary>w(0) = 0 is a fixed point: the run is correct and kept, with a warning and a typed note in summary.json.</summary>
     [Theory]
     [InlineData("{\"kind\":\"gf\"}", "100")]

@@ -147,8 +147,18 @@ public sealed class ProblemFile
             if (!(atol < 0.1)) throw JsonObjectReader.Error(tolerance.Child("atol"), $"in [0, 0.1) for method.kind \"{methodKind}\"", JsonObjectReader.F(atol), mustBe: true);
         }
         // Before the teacher and w(0) take their d-vectors: a d that cannot fit is refused with the estimate, not an OOM.
-        if (methodKind == "direct")
-            root.Build(() => { SimulationMemory.EnsureFits(simulator, spectrum.Dimension, spectrum.Kind == SpectrumKind.Values ? "spectrum.values.length" : "spectrum.d"); return 0; });
+        string dName = spectrum.Kind == SpectrumKind.Values ? "spectrum.values.length" : "spectrum.d";
+        root.Build(() =>
+        {
+            if (methodKind == "direct") SimulationMemory.EnsureFits(simulator, spectrum.Dimension, dName);
+            else
+            {
+                bool compressed = method!.Has("nodes"), distinct = spectrum.Kind is SpectrumKind.PowerLaw or SpectrumKind.Values;
+                SimulationMemory.EnsureFits(ReductionMemory.Describe(methodKind, compressed), ReductionMemory.BytesPerDimension(methodKind, compressed, distinct),
+                    spectrum.Dimension, dName);
+            }
+            return 0;
+        });
         var teacher = ReadTeacher(root.RequireObject("teacher"), spectrum);
         var init = ReadInit(root.RequireObject("init"), spectrum.Dimension);
 
@@ -349,3 +359,25 @@ public sealed class ProblemFile
         return schedule;
     }
 }
+
+/// <summary>Memory of the reductions a problem file can ask for, per dimension of the spectrum, model and w(0) included:
+/// peak resident memory at d = 2^20 and 2^22 (power law, a = 2), the difference over 3·2^20 (exact nodes 423 B, compressed
+/// nodes 177 B, hierarchy K = 4 142 B; direct Rodas4 measured the same way: 242 B against the 285 B it is estimated at).
+/// Exact nodes at d = 2^27 reached 20 GB and kept growing before this check. Spectra with a few distinct eigenvalues
+/// (isotropic, spiked) have a few nodes: what remains is the model and w(0), ≈ 77 B.</summary>
+internal static class ReductionMemory
+{
+    public static long BytesPerDimension(string method, bool compressedNodes, bool distinctEigenvalues) => method switch
+    {
+        "volterra" when !distinctEigenvalues => 80,
+        "volterra" => compressedNodes ? 180 : 430,
+        _ => 150,
+    };
+
+    public static string Describe(string method, bool compressedNodes) => method switch
+    {
+        "volterra" => compressedNodes ? "the compressed spectral nodes" : "the exact spectral nodes (one per distinct eigenvalue; give method.nodes to compress)",
+        _ => "the hierarchy (its moments are sums over the d modes)",
+    };
+}
+
