@@ -34,7 +34,7 @@ public sealed class PhaseRetrievalProblem
         Horizon = horizon;
     }
 
-    private const double MinNormal = 2.2250738585072014E-308;
+    private const double MinNormal = Spectrum.MinEigenvalue; // the smallest normal double, the floor eigenvalues have too
 
     /// <summary>The model.</summary>
     public PhaseRetrievalModel Model { get; }

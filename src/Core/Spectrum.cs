@@ -120,7 +120,7 @@ public sealed class Spectrum
     {
         Guard.Positive(value, name);
         if (!(value >= MinEigenvalue && value <= MaxEigenvalue))
-            throw new InvalidParameterException(name, "in [2.2250738585072014E-308, 1E+150] (a normal double; larger eigenvalues overflow " +
+            throw new InvalidParameterException(name, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"in [{MinEigenvalue:R}, {MaxEigenvalue:R}] (a normal double; larger eigenvalues overflow ") +
                 "the teacher normalisation Σλg², s = wᵀQw and the loss 3s²)", InvalidParameterException.Format(value));
     }
 
