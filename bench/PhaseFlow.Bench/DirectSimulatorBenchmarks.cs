@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Bench;
 

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 using PhaseFlow.Ode;
 
 namespace PhaseFlow.Bench;

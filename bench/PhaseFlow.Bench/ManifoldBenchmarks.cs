@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using MathNet.Numerics.LinearAlgebra;
-using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 using PhaseFlow.Manifold;
 
 namespace PhaseFlow.Bench;

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using PhaseFlow.Core;
-using PhaseFlow.Volterra.Duhamel;
+using PhaseFlow.Duhamel;
+using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Bench;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using BenchmarkDotNet.Running;
 using PhaseFlow.Bench;
 using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 
 // `gd-figure2`: the paper's Figure 2 run (a = 2, d = 1000, η = 1e-2, 10^7 steps), timed end to end.
 // Anything else is handed to BenchmarkDotNet (e.g. `--filter *`).

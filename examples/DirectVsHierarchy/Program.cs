@@ -1,4 +1,5 @@
 using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 using PhaseFlow.Hierarchy;
 
 // Direct gradient flow against the summary-statistic hierarchy truncated at order K (geometric closure

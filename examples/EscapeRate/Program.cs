@@ -1,5 +1,6 @@
 using PhaseFlow.Core;
-using PhaseFlow.Volterra.Duhamel;
+using PhaseFlow.Duhamel;
+using PhaseFlow.Foundation;
 
 // Phase I escape: while s ≪ s*, u obeys a convolution Volterra equation and grows like c·e^{ρt}, ρ the root of the
 // dispersion relation 1 = 8 Σ λ_j² C_j / (ρ − 4λ_j s*). Predict the time |u| reaches 0.02 s* and measure it.

@@ -1,4 +1,5 @@
 using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 
 // Population gradient descent on a power-law spectrum: the three phases in a few lines.
 var spectrum = Spectrum.PowerLaw(d: 1000, a: 2);

@@ -3,6 +3,7 @@ using PhaseFlow.Cli.Problems;
 using PhaseFlow.Cli.Reproduce;
 using PhaseFlow.Cli.Validation;
 using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 using Spectre.Console;
 
 namespace PhaseFlow.Cli;

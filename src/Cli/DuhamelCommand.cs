@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using PhaseFlow.Cli.Problems;
-using PhaseFlow.Core;
 using PhaseFlow.Volterra;
-using PhaseFlow.Volterra.Duhamel;
+using PhaseFlow.Duhamel;
 
 namespace PhaseFlow.Cli;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using PhaseFlow.Cli.Problems;
-using PhaseFlow.Core;
-using PhaseFlow.Volterra.Duhamel;
+using PhaseFlow.Duhamel;
+using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Cli;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PhaseFlow.Cli.Problems;
 using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 using PhaseFlow.Hierarchy;
 
 namespace PhaseFlow.Cli;
@@ -58,7 +59,7 @@ public static class HierarchyCommand
         var method = HierarchyMethod.Create(Option, order, closureName, ratio, integrator, moments, problem.Model,
             (gf.RelativeTolerance, gf.AbsoluteTolerance));
         var reduced = method.Solve(problem.Problem, problem.Output, null, cancellationToken);
-        var columns = moments ? TrajectoryColumn.Moments(problem.Model, order) : [];
+        var columns = moments ? problem.Model.MomentColumns(order) : [];
         var direct = gf.Solve(problem.Problem, new SimulationOptions { Output = problem.Output, ExtraColumns = columns }, null, cancellationToken);
         // An invalid hierarchy stops early: compare the samples it has.
         var directPart = reduced.IsValid ? direct.Trajectory

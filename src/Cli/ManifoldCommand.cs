@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using PhaseFlow.Cli.Problems;
-using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 using PhaseFlow.Manifold;
 
 namespace PhaseFlow.Cli;

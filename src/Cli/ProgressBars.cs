@@ -32,6 +32,6 @@ internal static class ProgressBars
     }
 
     /// <summary>One solver run under a single bar named "solving".</summary>
-    public static T Solve<T>(TextWriter error, bool show, Func<IProgress<Core.SimulationProgress>?, T> work) =>
-        Run(error, show, ["solving"], report => work(report is null ? null : new Core.SynchronousProgress<Core.SimulationProgress>(p => report("solving", p.Fraction))));
+    public static T Solve<T>(TextWriter error, bool show, Func<IProgress<Foundation.SimulationProgress>?, T> work) =>
+        Run(error, show, ["solving"], report => work(report is null ? null : new Foundation.SynchronousProgress<Foundation.SimulationProgress>(p => report("solving", p.Fraction))));
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PhaseFlow.Cli.Problems;
 using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 using PhaseFlow.Hierarchy;
 
 namespace PhaseFlow.Cli;
@@ -75,9 +76,9 @@ public static class RunCommand
     };
 
     /// <summary>The nodes, the escape rate and the phase markers of the reduction, for summary.json.</summary>
-    internal static JsonObject VolterraDetails(PhaseFlow.Volterra.Duhamel.SpectralNodeResult result)
+    internal static JsonObject VolterraDetails(PhaseFlow.Duhamel.SpectralNodeResult result)
     {
-        var rate = PhaseFlow.Volterra.Duhamel.EscapeRate.Solve(result.Nodes);
+        var rate = PhaseFlow.Duhamel.EscapeRate.Solve(result.Nodes);
         var estimate = result.NodeErrorEstimate;
         return new JsonObject
         {
@@ -126,7 +127,7 @@ public static class RunCommand
         return new Trajectory(samples, [.. t.ExtraColumns, "flow_time"], t.Unit, t.StepSize);
     }
 
-    /// <summary>Phase markers and slope fits (Core.PhaseAnalysis) from the recorded samples, beside the theory's exponents
+    /// <summary>Phase markers and slope fits (Foundation.PhaseAnalysis) from the recorded samples, beside the theory's exponents
     /// for power laws: 1 − u ≍ Λ^{−(a−1)/a} ≍ t^{−(a−1)/a} in Phase IIb (the count of unlearnt modes; the spec prints −1/a,
     /// which the d = ∞ reduction contradicts for a ≠ 2, see docs/mathematics.md), MSE decrement ≍ τ^{1/a} in Phase III. Times are in the trajectory's
     /// unit; slopes against log steps equal slopes against log flow time.</summary>

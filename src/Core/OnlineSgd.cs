@@ -1,3 +1,5 @@
+using PhaseFlow.Foundation;
+
 namespace PhaseFlow.Core;
 
 /// <summary>Online SGD: every step draws B fresh samples x ~ N(0, Q), labels y = (xᵀw*)² + ξ, ξ ~ N(0, σ²), and moves

@@ -1,3 +1,5 @@
+using PhaseFlow.Foundation;
+
 namespace PhaseFlow.Core;
 
 /// <summary>The two order parameters s = wᵀQw and u = wᵀQw*.</summary>
@@ -111,6 +113,20 @@ public sealed class PhaseRetrievalModel
 
     /// <summary>u^(k) = wᵀQ^k w*, k ≥ 0.</summary>
     public double U(ReadOnlySpan<double> w, int k) => Moment(w, _teacher, k);
+
+    /// <summary>Trajectory columns s^(k) = wᵀQ^k w and u^(k) = wᵀQ^k w* for k = 2..<paramref name="maxOrder"/>.</summary>
+    public IReadOnlyList<TrajectoryColumn> MomentColumns(int maxOrder)
+    {
+        Guard.InRange(maxOrder, 2, 64, "maxOrder");
+        var columns = new List<TrajectoryColumn>();
+        for (int k = 2; k <= maxOrder; k++)
+        {
+            int order = k;
+            columns.Add(new TrajectoryColumn($"s{order}", w => S(w, order)));
+            columns.Add(new TrajectoryColumn($"u{order}", w => U(w, order)));
+        }
+        return columns;
+    }
 
     /// <summary>s*^(k) = w*ᵀQ^k w*, k ≥ 0.</summary>
     public double SStarMoment(int k) => Moment(_teacher, _teacher, k);

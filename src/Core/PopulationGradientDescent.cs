@@ -1,3 +1,5 @@
+using PhaseFlow.Foundation;
+
 namespace PhaseFlow.Core;
 
 /// <summary>Population gradient descent w ← w − η∇L(w). The horizon is a number of steps; recorded times are steps,

@@ -1,3 +1,4 @@
+using PhaseFlow.Foundation;
 using PhaseFlow.Ode;
 
 namespace PhaseFlow.Core;

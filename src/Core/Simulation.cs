@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Core;
 
@@ -60,37 +61,6 @@ public sealed record SimulationOptions
 
     /// <summary>The escape marker is the first time |u| ≥ EscapeThreshold · s*. Default 0.5; in (0, 1).</summary>
     public double EscapeThreshold { get; init; } = 0.5;
-}
-
-/// <summary>Progress of a running simulation.</summary>
-/// <param name="T">Time or step reached.</param>
-/// <param name="Horizon">Final time or step.</param>
-/// <param name="Steps">Steps taken.</param>
-public readonly record struct SimulationProgress(double T, double Horizon, long Steps)
-{
-    /// <summary>Fraction done, in [0, 1].</summary>
-    public double Fraction => Math.Clamp(T / Horizon, 0, 1);
-}
-
-/// <summary>Phase markers detected while a run went on (null when not reached).</summary>
-/// <param name="EscapeTime">First time |u| ≥ threshold · s* (end of the escape phase, T_1).</param>
-/// <param name="EscapeThreshold">The threshold used, relative to s*.</param>
-/// <param name="CriticalCrossingTime">First time s ≥ s*/3, where the drift 1 − 3s/s* changes sign.</param>
-/// <param name="MaxS">Largest s seen at the recorded steps.</param>
-public sealed record PhaseMarkers(double? EscapeTime, double EscapeThreshold, double? CriticalCrossingTime, double MaxS);
-
-/// <summary>Work counters of a simulation.</summary>
-/// <param name="Method">Name of the method (e.g. "population GD", or the ODE integrator).</param>
-/// <param name="Steps">Steps taken (accepted steps for adaptive integrators).</param>
-/// <param name="RejectedSteps">Rejected steps (adaptive integrators).</param>
-/// <param name="FunctionEvaluations">Gradient or right-hand-side evaluations.</param>
-public sealed record SimulationStatistics(string Method, long Steps, long RejectedSteps, long FunctionEvaluations)
-{
-    /// <summary>Jacobian evaluations (implicit integrators).</summary>
-    public long JacobianEvaluations { get; init; }
-
-    /// <summary>Linear solves (implicit integrators).</summary>
-    public long LinearSolves { get; init; }
 }
 
 /// <summary>The outcome of a direct simulation.</summary>
@@ -197,35 +167,6 @@ public interface IDirectSimulator
         CancellationToken cancellationToken = default);
 }
 
-/// <summary>An <see cref="IProgress{T}"/> that calls back synchronously on the reporting thread (unlike
-/// <see cref="Progress{T}"/>, which posts to a synchronisation context).</summary>
-/// <param name="report">Called with each report.</param>
-public sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-{
-    /// <inheritdoc />
-    public void Report(T value) => report(value);
-}
-
-/// <summary>Passes progress on at most ten times a second (always when forced), so that a solver's loop can report at
-/// every step without flooding a progress bar.</summary>
-/// <param name="progress">The receiver; null makes every report a no-op.</param>
-/// <remarks>It has state (the time of the last report): use one per run, as the simulators do.</remarks>
-public sealed class ThrottledProgress(IProgress<SimulationProgress>? progress)
-{
-    private static readonly long Interval = Stopwatch.Frequency / 10;
-    private long _lastReport = Stopwatch.GetTimestamp();
-
-    /// <summary>Reports (t, horizon, steps) if a tenth of a second has passed since the last report, or if forced.</summary>
-    public void Report(double t, double horizon, long steps, bool force = false)
-    {
-        if (progress is null) return;
-        long now = Stopwatch.GetTimestamp();
-        if (!force && now - _lastReport < Interval) return;
-        _lastReport = now;
-        progress.Report(new SimulationProgress(t, horizon, steps));
-    }
-}
-
 /// <summary>Shared bookkeeping of the simulators: samples, markers, progress throttling.</summary>
 internal sealed class RunRecorder
 {
@@ -244,7 +185,7 @@ internal sealed class RunRecorder
         if (!(options.EscapeThreshold > 0 && options.EscapeThreshold < 1))
             throw new InvalidParameterException("EscapeThreshold", "in (0, 1)", InvalidParameterException.Format(options.EscapeThreshold));
         foreach (var c in options.ExtraColumns)
-            if (Core.Trajectory.BaseColumns.Contains(c.Name) || string.IsNullOrWhiteSpace(c.Name) || c.Name.Any(ch => ch is ',' or '\n' or '"'))
+            if (Trajectory.BaseColumns.Contains(c.Name) || string.IsNullOrWhiteSpace(c.Name) || c.Name.Any(ch => ch is ',' or '\n' or '"'))
                 throw new InvalidParameterException("ExtraColumns", "named with no comma, quote or newline and not t, s, u, mse or loss", c.Name);
         _model = model;
         _options = options;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Core;
 

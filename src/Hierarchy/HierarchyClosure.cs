@@ -1,6 +1,6 @@
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
-using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 using PhaseFlow.Symbolic;
 
 namespace PhaseFlow.Hierarchy;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
 using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 using PhaseFlow.Ode;
 using PhaseFlow.Symbolic;
 
@@ -105,7 +106,7 @@ public sealed record HierarchyOptions
     /// <summary>When samples are recorded (the direct simulators' schedule type).</summary>
     public OutputSchedule Output { get; init; } = OutputSchedule.LogSpaced(60, 0.01);
 
-    /// <summary>Record s^(k) and u^(k) for k = 2..K as extra columns named s2, u2, … (as <see cref="TrajectoryColumn.Moments"/>
+    /// <summary>Record s^(k) and u^(k) for k = 2..K as extra columns named s2, u2, … (as <see cref="PhaseRetrievalModel.MomentColumns"/>
     /// names them for direct runs).</summary>
     public bool RecordMoments { get; init; }
 

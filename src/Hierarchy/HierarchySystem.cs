@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 using PhaseFlow.Symbolic;
 
 namespace PhaseFlow.Hierarchy;

@@ -1,6 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Double;
-using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Manifold;
 

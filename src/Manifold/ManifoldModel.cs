@@ -1,4 +1,4 @@
-using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Manifold;
 
@@ -100,7 +100,7 @@ public sealed class ManifoldModel
         return Grouped(sigma, ones, signalIndex, names, alpha, lossScale, rho);
     }
 
-    /// <summary>The diagonal generalisation with a trace-normalised power law σ_i = i^{−a}/H_{d,a} (PhaseFlow.Core's
+    /// <summary>The diagonal generalisation with a trace-normalised power law σ_i = i^{−a}/H_{d,a} (PhaseFlow.Foundation's
     /// <see cref="Spectrum.PowerLaw"/>) and the teacher on coordinate <paramref name="signalIndex"/>.</summary>
     public static ManifoldModel PowerLaw(int d, double exponent, int signalIndex = 0, double alpha = 1, double lossScale = 1, double rho = 1) =>
         Diagonal(Spectrum.PowerLaw(d, exponent).Eigenvalues, signalIndex, alpha, lossScale, rho);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Manifold;
 

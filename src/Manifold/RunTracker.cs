@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Manifold;
 

@@ -1,4 +1,3 @@
-using PhaseFlow.Cli;
 
 namespace PhaseFlow.Cli.Tests;
 

@@ -1,5 +1,6 @@
 using PhaseFlow.Cli.Problems;
 using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Cli.Tests;
 

@@ -1,6 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
-using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Core.Tests;
 

@@ -1,5 +1,5 @@
 using FsCheck.Xunit;
-using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Core.Tests;
 

@@ -1,4 +1,4 @@
-using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Core.Tests;
 

@@ -1,3 +1,5 @@
+using PhaseFlow.Foundation;
+
 namespace PhaseFlow.Core.Tests;
 
 /// <summary>Issue 13: extreme scales, divergence, degenerate starts and schedules are either handled correctly or refused

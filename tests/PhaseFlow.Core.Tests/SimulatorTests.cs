@@ -1,4 +1,4 @@
-using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 using PhaseFlow.Ode;
 
 namespace PhaseFlow.Core.Tests;
@@ -226,7 +226,7 @@ public class SimulatorTests
         var model = PowerLaw(25, 1.5, 2);
         var observer = new CountingObserver(model);
         var result = new PopulationGradientFlow().Solve(new PhaseRetrievalProblem(model, Initialization.Sphere(25, 3), 5),
-            new SimulationOptions { Output = OutputSchedule.LogSpaced(10, 0.1, includeInitial: true), ExtraColumns = TrajectoryColumn.Moments(model, 3), Observer = observer });
+            new SimulationOptions { Output = OutputSchedule.LogSpaced(10, 0.1, includeInitial: true), ExtraColumns = model.MomentColumns(3), Observer = observer });
         Assert.Equal(11, result.Trajectory.Samples.Count);
         Assert.Equal(11, observer.Count);
         Assert.Equal(["t", "s", "u", "mse", "loss", "s2", "u2", "s3", "u3"], result.Trajectory.Columns);

@@ -1,4 +1,4 @@
-using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 using PhaseFlow.Tests.Shared;
 
 namespace PhaseFlow.Core.Tests;
@@ -50,7 +50,7 @@ public class ThreadSafetyTests
         var options = new SimulationOptions
         {
             Output = OutputSchedule.LogSpaced(20, simulator.Unit == TimeUnit.Steps ? 1 : 0.01),
-            ExtraColumns = TrajectoryColumn.Moments(Model, 3),
+            ExtraColumns = Model.MomentColumns(3),
         };
         Sharing.AssertConcurrentSolvesMatch(name, k =>
             Fingerprint(simulator.Solve(new PhaseRetrievalProblem(Model, Initialization.Sphere(D, 100 + k), horizon), options)));
@@ -69,7 +69,7 @@ public class ThreadSafetyTests
     [Fact]
     public void OptionsCopyTheirLists()
     {
-        var columns = TrajectoryColumn.Moments(Model, 2).ToArray();
+        var columns = Model.MomentColumns(2).ToArray();
         double[] accuracies = [0.1, 0.01];
         var options = new SimulationOptions { ExtraColumns = columns };
         var analysis = new PhaseAnalysisOptions { Accuracies = accuracies };

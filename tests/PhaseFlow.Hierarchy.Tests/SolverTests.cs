@@ -1,4 +1,5 @@
 using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 using PhaseFlow.Symbolic;
 
 namespace PhaseFlow.Hierarchy.Tests;
@@ -73,7 +74,7 @@ public class SolverTests
         var c = Spiked();
         var schedule = OutputSchedule.At(0, 1, 10, 300);
         var direct = new PopulationGradientFlow(1e-11, 1e-15).Solve(c.Problem,
-            new SimulationOptions { Output = schedule, ExtraColumns = TrajectoryColumn.Moments(c.Model, 4) });
+            new SimulationOptions { Output = schedule, ExtraColumns = c.Model.MomentColumns(4) });
         var observed = new List<double[]>();
         var system = HierarchySystem.Create(4, HierarchyClosure.Exact, HierarchyConstants.FromModel(c.Model));
         var reduced = HierarchySolver.Solve(HierarchyProblem.FromDirect(system, c.Problem),

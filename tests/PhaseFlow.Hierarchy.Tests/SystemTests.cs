@@ -1,5 +1,6 @@
 using FsCheck.Xunit;
 using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 using PhaseFlow.Symbolic;
 
 namespace PhaseFlow.Hierarchy.Tests;

@@ -1,4 +1,5 @@
 using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 using PhaseFlow.Symbolic;
 using PhaseFlow.Tests.Shared;
 

@@ -1,6 +1,7 @@
 using FsCheck.Xunit;
 using MathNet.Numerics.LinearAlgebra;
 using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 using Xunit.Abstractions;
 
 namespace PhaseFlow.Hierarchy.Tests;

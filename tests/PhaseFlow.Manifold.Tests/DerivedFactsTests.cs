@@ -1,6 +1,5 @@
 using FsCheck.Xunit;
-using PhaseFlow.Core;
-using PhaseFlow.Manifold;
+using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Manifold.Tests;
 

@@ -1,4 +1,3 @@
-using PhaseFlow.Manifold;
 
 namespace PhaseFlow.Manifold.Tests;
 

@@ -1,6 +1,5 @@
 using FsCheck;
 using FsCheck.Fluent;
-using PhaseFlow.Manifold;
 
 namespace PhaseFlow.Manifold.Tests;
 

@@ -2,7 +2,7 @@ using FsCheck.Xunit;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Double;
 using PhaseFlow.Core;
-using PhaseFlow.Manifold;
+using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Manifold.Tests;
 

@@ -1,7 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Double;
-using PhaseFlow.Core;
-using PhaseFlow.Manifold;
 
 namespace PhaseFlow.Manifold.Tests;
 

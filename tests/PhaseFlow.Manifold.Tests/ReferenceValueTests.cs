@@ -1,5 +1,4 @@
-using PhaseFlow.Core;
-using PhaseFlow.Manifold;
+using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Manifold.Tests;
 

@@ -1,7 +1,6 @@
 using FsCheck.Xunit;
 using MathNet.Numerics.LinearAlgebra.Double;
-using PhaseFlow.Core;
-using PhaseFlow.Manifold;
+using PhaseFlow.Foundation;
 using PhaseFlow.Ode;
 
 namespace PhaseFlow.Manifold.Tests;

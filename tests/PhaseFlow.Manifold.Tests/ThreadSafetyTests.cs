@@ -1,6 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
-using PhaseFlow.Core;
-using PhaseFlow.Manifold;
+using PhaseFlow.Foundation;
 using PhaseFlow.Tests.Shared;
 
 namespace PhaseFlow.Manifold.Tests;

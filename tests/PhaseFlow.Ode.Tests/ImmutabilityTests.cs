@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Reflection;
-using PhaseFlow.Ode;
 using PhaseFlow.Tests.Shared;
 
 namespace PhaseFlow.Ode.Tests;

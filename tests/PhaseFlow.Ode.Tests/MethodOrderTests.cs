@@ -1,4 +1,3 @@
-using PhaseFlow.Ode;
 
 namespace PhaseFlow.Ode.Tests;
 

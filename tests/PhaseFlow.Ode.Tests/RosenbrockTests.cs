@@ -1,5 +1,4 @@
 using MathNet.Numerics.LinearAlgebra;
-using PhaseFlow.Ode;
 
 namespace PhaseFlow.Ode.Tests;
 

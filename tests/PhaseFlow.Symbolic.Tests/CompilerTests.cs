@@ -1,5 +1,4 @@
 using FsCheck.Xunit;
-using PhaseFlow.Symbolic;
 
 namespace PhaseFlow.Symbolic.Tests;
 

@@ -1,4 +1,3 @@
-using PhaseFlow.Symbolic;
 
 namespace PhaseFlow.Symbolic.Tests;
 

@@ -1,4 +1,3 @@
-using PhaseFlow.Symbolic;
 using PhaseFlow.Tests.Shared;
 
 namespace PhaseFlow.Symbolic.Tests;

@@ -1,4 +1,5 @@
 using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Tests.Flow;
 

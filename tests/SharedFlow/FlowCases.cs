@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Tests.Flow;
 

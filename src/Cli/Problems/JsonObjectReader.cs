@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Cli.Problems;
 

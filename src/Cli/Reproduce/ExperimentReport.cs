@@ -67,7 +67,7 @@ internal static class Fmt
 {
     public static string G(double x, int digits = 4) => x.ToString("G" + digits, CultureInfo.InvariantCulture);
 
-    public static string Interval(Core.SlopeFit fit) =>
+    public static string Interval(Foundation.SlopeFit fit) =>
         string.Create(CultureInfo.InvariantCulture, $"{G(fit.Slope)} [{G(fit.Lower)}, {G(fit.Upper)}]");
 
     public static string Opt(double? x, int digits = 4) => x is { } v ? G(v, digits) : "—";

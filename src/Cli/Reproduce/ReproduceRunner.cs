@@ -50,7 +50,7 @@ public static class ReproduceRunner
         foreach (var experiment in experiments)
         {
             var clock = Stopwatch.StartNew();
-            var report = experiment.Run(size, progress is null ? null : new Core.SynchronousProgress<double>(f => progress(experiment.Id, f)), cancellationToken);
+            var report = experiment.Run(size, progress is null ? null : new Foundation.SynchronousProgress<double>(f => progress(experiment.Id, f)), cancellationToken);
             progress?.Invoke(experiment.Id, 1);
             reports.Add(report with { WallSeconds = clock.Elapsed.TotalSeconds });
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 using PhaseFlow.Hierarchy;
 
 namespace PhaseFlow.Cli.Validation;

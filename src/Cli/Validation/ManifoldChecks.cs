@@ -1,6 +1,7 @@
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra.Double;
 using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 using PhaseFlow.Manifold;
 
 namespace PhaseFlow.Cli.Validation;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 using PhaseFlow.Ode;
 
 namespace PhaseFlow.Cli.Validation;

@@ -1,7 +1,8 @@
 using System.Runtime.ExceptionServices;
 using MathNet.Numerics.Distributions;
 using PhaseFlow.Core;
-using PhaseFlow.Volterra.Duhamel;
+using PhaseFlow.Duhamel;
+using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Cli.Reproduce.Experiments;
 

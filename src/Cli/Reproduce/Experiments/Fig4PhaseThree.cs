@@ -1,5 +1,6 @@
 using PhaseFlow.Core;
-using PhaseFlow.Volterra.Duhamel;
+using PhaseFlow.Duhamel;
+using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Cli.Reproduce.Experiments;
 

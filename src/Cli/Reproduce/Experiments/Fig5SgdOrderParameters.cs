@@ -1,6 +1,7 @@
 using MathNet.Numerics.Distributions;
 using PhaseFlow.Core;
-using PhaseFlow.Volterra.Duhamel;
+using PhaseFlow.Duhamel;
+using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Cli.Reproduce.Experiments;
 

@@ -1,4 +1,4 @@
-using PhaseFlow.Core;
+using PhaseFlow.Foundation;
 using PhaseFlow.Manifold;
 
 namespace PhaseFlow.Cli.Reproduce.Experiments;

@@ -1,0 +1,426 @@
+using System.Diagnostics;
+using System.Globalization;
+using PhaseFlow.Core;
+using PhaseFlow.Foundation;
+using PhaseFlow.Ode;
+
+namespace PhaseFlow.Duhamel;
+
+/// <summary>Error control and recording of a spectral-node reduction. Immutable.</summary>
+public sealed record SpectralNodeOptions
+{
+    /// <summary>Relative tolerance of the integrator, in (0, 0.1). Default 1e-10.</summary>
+    public double RelativeTolerance { get; init; } = 1e-10;
+
+    /// <summary>Absolute tolerance (Θ and the node amplitudes F_j = 8λ_j E_j are of order 1 or time), ≥ 0. Default 1e-14.</summary>
+    public double AbsoluteTolerance { get; init; } = 1e-14;
+
+    /// <summary>Step limit. Default 10^6.</summary>
+    public long MaxSteps { get; init; } = 1_000_000;
+
+    /// <summary>When samples are recorded (the direct simulators' schedule type).</summary>
+    public OutputSchedule Output { get; init; } = OutputSchedule.LogSpaced(60, 0.01);
+
+    /// <summary>The escape marker is the first time |u| ≥ EscapeThreshold · s*; in (0, 1). Default 0.5.</summary>
+    public double EscapeThreshold { get; init; } = 0.5;
+
+    /// <summary>s_0 of spec §5, relative to s*: the transition (Phase IIa) ends at T_1', the first time s ≥ (1/3 + s_0)·s*;
+    /// in (0, 2/3). Default 0.1.</summary>
+    public double TransitionMargin { get; init; } = 0.1;
+
+    /// <summary>For compressed nodes: solve again on the coarser compression and report the difference (see
+    /// <see cref="SpectralNodeResult.NodeErrorEstimate"/>). Default true.</summary>
+    public bool EstimateNodeError { get; init; } = true;
+
+    /// <summary>Stop where the node state stops representing real weights (see <see cref="SpectralNodeResult.InvalidFrom"/>).
+    /// Default true.</summary>
+    public bool CheckValidity { get; init; } = true;
+}
+
+/// <summary>The outcome of a spectral-node reduction.</summary>
+public sealed class SpectralNodeResult
+{
+    internal SpectralNodeResult(Trajectory trajectory, PhaseMarkers markers, SimulationStatistics statistics, TimeSpan wallTime,
+        SpectralNodes nodes, double finalTheta, double maxTheta, double maxThetaTime, double? transitionEnd, double endTime,
+        ReductionViolation? invalidFrom)
+    {
+        EndTime = endTime;
+        InvalidFrom = invalidFrom;
+        TransitionEndTime = transitionEnd;
+        Trajectory = trajectory;
+        Markers = markers;
+        Statistics = statistics;
+        WallTime = wallTime;
+        Nodes = nodes;
+        FinalTheta = finalTheta;
+        MaxTheta = maxTheta;
+        MaxThetaTime = maxThetaTime;
+    }
+
+    /// <summary>Samples (t, s, u, MSE, loss, and Θ as the extra column "theta"); MSE is NaN for d = ∞.</summary>
+    public Trajectory Trajectory { get; }
+
+    /// <summary>Escape and critical-crossing times, located on the dense output.</summary>
+    public PhaseMarkers Markers { get; }
+
+    /// <summary>Work counters.</summary>
+    public SimulationStatistics Statistics { get; }
+
+    /// <summary>Wall-clock duration (of the main solve, not of the error estimate).</summary>
+    public TimeSpan WallTime { get; }
+
+    /// <summary>The nodes solved on.</summary>
+    public SpectralNodes Nodes { get; }
+
+    /// <summary>T_1': the first time s ≥ (1/3 + s_0)·s* (see <see cref="SpectralNodeOptions.TransitionMargin"/>), located on
+    /// the dense output; null if not reached.</summary>
+    public double? TransitionEndTime { get; }
+
+    /// <summary>Θ at <see cref="EndTime"/>.</summary>
+    public double FinalTheta { get; }
+
+    /// <summary>The horizon, or for an invalid run the time it became invalid.</summary>
+    public double EndTime { get; }
+
+    /// <summary>Null when the node state represented real weights to the horizon. Otherwise the first time at which, for a
+    /// node j, Σ_{i∈j} w_i² = A_j z_j² + 2B_j z_j F_j + C_j F_j² ≥ 0 or (B_j z_j + C_j F_j)² ≤ (that)·C_j, or for the
+    /// aggregates s ≥ 0, u² ≤ s·s* or (Σ_j w*ᵀw)² ≤ ‖w‖²‖w*‖² (MSE ≥ 0), failed by more than the rounding of the sums, and
+    /// which (Index = j, or −1 for s and u, −2 for the k = 0 aggregate); the run stopped there. With weights satisfying
+    /// A_j, C_j ≥ 0 and B_j² ≤ A_jC_j (checked when nodes are made) each node's form is positive semidefinite, so this
+    /// fires only on non-finite states: the check certifies a result rather than expecting failures. Checked at every
+    /// accepted step end and located by root finding on that step's dense output.</summary>
+    public ReductionViolation? InvalidFrom { get; }
+
+    /// <summary>True when <see cref="InvalidFrom"/> is null.</summary>
+    public bool IsValid => InvalidFrom is null;
+
+    /// <summary>Returns this result if it is valid.</summary>
+    /// <exception cref="InvalidReductionException">The node state stopped representing real weights; carries where, why and
+    /// the valid samples.</exception>
+    public SpectralNodeResult EnsureValid() =>
+        InvalidFrom is { } v ? throw new InvalidReductionException(Statistics.Method, v, Trajectory) : this;
+
+    /// <summary>Θ_max = max_t Θ(t) over the accepted steps (Θ rises until s crosses s*/3, then falls).</summary>
+    public double MaxTheta { get; }
+
+    /// <summary>Time of <see cref="MaxTheta"/> (the end of an accepted step; the critical crossing time is located
+    /// exactly in <see cref="Markers"/>).</summary>
+    public double MaxThetaTime { get; }
+
+    /// <summary>Compressed nodes: an estimate of the compression error, max over the samples of |Δs|, |Δu| (and |ΔMSE|)
+    /// between this solve and one on the coarser compression, divided by 3 (the error is second order in the log-spacing
+    /// of the nodes, and coarsening doubles it). Null for exact nodes or when not requested.</summary>
+    public NodeErrorEstimate? NodeErrorEstimate { get; internal set; }
+}
+
+/// <summary>Estimated compression error of a spectral-node reduction (see <see cref="SpectralNodeResult.NodeErrorEstimate"/>).</summary>
+/// <param name="S">Estimated max error in s.</param>
+/// <param name="U">Estimated max error in u.</param>
+/// <param name="Mse">Estimated max error in the MSE (NaN for d = ∞).</param>
+/// <param name="CoarseNodes">Number of nodes of the coarser compression compared with.</param>
+public sealed record NodeErrorEstimate(double S, double U, double Mse, int CoarseNodes)
+{
+    /// <summary>max(S, U).</summary>
+    public double Max => Math.Max(S, U);
+}
+
+/// <summary>The closed, dimension-free reduction of gradient flow in (Θ, E_1..E_M) of spec §4, integrated with Rodas4 and
+/// a diagonal + rank-two Jacobian (O(M) per step). The state is Θ and the node amplitudes F_j = 8λ_j E_j, so that
+/// w_i(t) = e^{4λ_iΘ} w_i(0) + w*_i F_j for every mode i of node j:
+/// <c>Θ' = s* − 3s</c>, <c>F_j' = 4λ_j Θ' F_j + 8λ_j u</c>, with
+/// <c>u = Σ λ_j (B_j z_j + C_j F_j)</c>, <c>s = Σ λ_j (A_j z_j² + 2B_j z_j F_j + C_j F_j²)</c>, <c>z_j = e^{4λ_jΘ}</c>.
+/// F_j' is the recursion E_j(t+h) = e^{4λ_jΔΘ}E_j(t) + ∫ e^{4λ_j(Θ(t+h)−Θ(τ))}u dτ in differential form: no
+/// e^{−4λΘ} is ever formed, and z_j underflows harmlessly to 0 as Θ → −∞.</summary>
+public static class SpectralNodeReduction
+{
+    /// <summary>Integrates the reduction on <paramref name="nodes"/> from Θ = 0, F = 0 to <paramref name="horizon"/>.</summary>
+    /// <exception cref="InvalidParameterException">Invalid horizon or options.</exception>
+    /// <exception cref="SimulationFailedException">The integration could not finish; says when.</exception>
+    public static SpectralNodeResult Solve(SpectralNodes nodes, double horizon, SpectralNodeOptions? options = null,
+        IProgress<SimulationProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        options ??= new SpectralNodeOptions();
+        Validate(options, horizon);
+        var result = SolveOnce(nodes, horizon, options, progress, cancellationToken);
+        if (options.EstimateNodeError && nodes.CanCoarsen && result.IsValid)
+        {
+            var coarse = nodes.Coarsen();
+            var other = SolveOnce(coarse, horizon, options, null, cancellationToken);
+            if (!other.IsValid) return result;
+            var (ds, du, dm) = result.Trajectory.MaxDeviation(other.Trajectory);
+            result.NodeErrorEstimate = new NodeErrorEstimate(ds / 3, du / 3, double.IsFinite(nodes.Dimension) ? dm / 3 : double.NaN, coarse.Count);
+        }
+        return result;
+    }
+
+    /// <summary>The exact reduction of a direct gradient-flow problem (one node per distinct eigenvalue) — or, with
+    /// <paramref name="nodes"/>, its compression — integrated to the problem's horizon.</summary>
+    public static SpectralNodeResult Solve(PhaseRetrievalProblem problem, int? nodes = null, SpectralNodeOptions? options = null,
+        IProgress<SimulationProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        var spectral = nodes is { } m ? SpectralNodes.Compressed(problem, m) : SpectralNodes.Exact(problem);
+        return Solve(spectral, problem.Horizon, options, progress, cancellationToken);
+    }
+
+    private static SpectralNodeResult SolveOnce(SpectralNodes nodes, double horizon, SpectralNodeOptions options,
+        IProgress<SimulationProgress>? progress, CancellationToken cancellationToken)
+    {
+        long started = Stopwatch.GetTimestamp();
+        var system = new NodeSystem(nodes);
+        int n = nodes.Count + 1;
+        double sStar = nodes.SStar, escapeLevel = options.EscapeThreshold * sStar, crossingLevel = sStar / 3;
+        double dimension = nodes.Dimension;
+        var samples = new List<TrajectorySample>();
+        double maxS = nodes.InitialS, maxTheta = 0, maxThetaTime = 0;
+        double? escape = Math.Abs(nodes.InitialU) >= escapeLevel ? 0 : null;
+        double? crossing = nodes.InitialS >= crossingLevel ? 0 : null;
+        double transitionLevel = (1.0 / 3 + options.TransitionMargin) * sStar;
+        double? transitionEnd = nodes.InitialS >= transitionLevel ? 0 : null;
+
+        void Record(double t, ReadOnlySpan<double> y)
+        {
+            var m = system.Moments(y);
+            double mse = double.IsFinite(dimension) ? (m.NormSquared + nodes.TeacherNormSquared - 2 * Math.Abs(m.Overlap)) / dimension : double.NaN;
+            double loss = 3 * m.S * m.S + 3 * sStar * sStar - 4 * m.U * m.U - 2 * sStar * m.S;
+            samples.Add(new TrajectorySample(t, m.S, m.U, mse, loss, [y[0]]));
+            maxS = Math.Max(maxS, m.S);
+        }
+
+        var events = new List<OdeEvent>();
+        if (escape is null) events.Add(new OdeEvent("escape", (_, y) => Math.Abs(system.Moments(y).U) - escapeLevel, EventDirection.Rising));
+        if (crossing is null) events.Add(new OdeEvent("critical crossing", (_, y) => system.Moments(y).S - crossingLevel, EventDirection.Rising));
+        if (transitionEnd is null) events.Add(new OdeEvent("transition end", (_, y) => system.Moments(y).S - transitionLevel, EventDirection.Rising));
+        // Terminal, so no sample or marker comes from past the first violation. The state starts at Θ = 0, F = 0: w(0) itself.
+        bool violated = false;
+        double Margin(ReadOnlySpan<double> y)
+        {
+            double m = system.Margin(y);
+            violated |= m >= 0;
+            return m;
+        }
+        if (options.CheckValidity) events.Add(new OdeEvent(InvalidEvent, (_, y) => Margin(y), EventDirection.Rising, Terminal: true));
+        var throttle = new ThrottledProgress(progress);
+        long accepted = 0;
+        bool AfterStep(IDenseStep step)
+        {
+            accepted++;
+            var y = step.YEnd;
+            // The step that holds the violation (its end evaluated by the event) was cut there: its end is not part of the run.
+            if (violated) return true;
+            if (y[0] > maxTheta)
+            {
+                maxTheta = y[0];
+                maxThetaTime = step.TEnd;
+            }
+            maxS = Math.Max(maxS, system.Moments(y).S);
+            throttle.Report(step.TEnd, horizon, accepted);
+            return true;
+        }
+        // Θ enters through z_j = e^{4λ_jΘ}, so its scale is 1/λ_max: with λ = 1e100 an absolute 1e-14 on Θ accepted anything
+        // (s 6 % off at t = 1e-140, exit 0). Θ's atol is kept at most 1e-3 × that scale; for λ_max ≤ 1e3 nothing changes.
+        double lambdaMax = 0;
+        foreach (double l in nodes.Lambda) lambdaMax = Math.Max(lambdaMax, l);
+        double[]? atols = null;
+        if (lambdaMax > 1e3)
+        {
+            atols = new double[n];
+            Array.Fill(atols, options.AbsoluteTolerance);
+            atols[0] = options.AbsoluteTolerance * 1e3 / lambdaMax;
+        }
+        var odeOptions = new OdeOptions
+        {
+            RelativeTolerance = options.RelativeTolerance,
+            AbsoluteTolerance = options.AbsoluteTolerance,
+            AbsoluteTolerances = atols,
+            MaxSteps = options.MaxSteps,
+            OutputTimes = options.Output.Resolve(horizon, integerSteps: false),
+            OutputHandler = Record,
+            Events = events,
+            StepCallback = AfterStep,
+        };
+        string method = $"spectral-node reduction, {nodes.Count} nodes, Rodas4";
+        var solver = Rosenbrock.Rodas4(new DiagonalLowRankJacobianSolver(n, 2, system.Jacobian), autonomous: true);
+        OdeSolution solution;
+        try
+        {
+            solution = solver.Solve(new OdeProblem(system.Function, 0, new double[n], horizon), odeOptions, null, cancellationToken);
+        }
+        catch (OdeIntegrationException e)
+        {
+            throw SimulationFailedException.FromIntegration(method, e, new Trajectory(samples.ToArray(), ["theta"], TimeUnit.Time, double.NaN));
+        }
+        foreach (var occurrence in solution.Events)
+        {
+            if (occurrence.Name == "escape") escape ??= occurrence.T;
+            else if (occurrence.Name == "critical crossing") crossing ??= occurrence.T;
+            else if (occurrence.Name == "transition end") transitionEnd ??= occurrence.T;
+        }
+        ReductionViolation? invalid = solution.TerminalEvent is { Name: InvalidEvent } stop ? system.Describe(stop.T, stop.Y.ToArray()) : null;
+        var st = solution.Statistics;
+        progress?.Report(new SimulationProgress(solution.T, horizon, st.AcceptedSteps));
+        return new SpectralNodeResult(new Trajectory(samples.ToArray(), ["theta"], TimeUnit.Time, double.NaN),
+            new PhaseMarkers(escape, options.EscapeThreshold, crossing, maxS),
+            new SimulationStatistics(method, st.AcceptedSteps, st.RejectedSteps, st.FunctionEvaluations)
+            {
+                JacobianEvaluations = st.JacobianEvaluations,
+                LinearSolves = st.LinearSolves,
+            },
+            Stopwatch.GetElapsedTime(started), nodes, solution.Y[0], maxTheta, maxThetaTime, transitionEnd, solution.T, invalid);
+    }
+
+    private const string InvalidEvent = "invalid node state";
+
+    private static void Validate(SpectralNodeOptions o, double horizon)
+    {
+        if (!(horizon > 0) || !double.IsFinite(horizon)) throw new InvalidParameterException("horizon", "finite and > 0", F(horizon));
+        if (!(o.RelativeTolerance > 0 && o.RelativeTolerance < 0.1))
+            throw new InvalidParameterException("rtol", "in (0, 0.1)", F(o.RelativeTolerance));
+        if (!(o.AbsoluteTolerance >= 0) || !double.IsFinite(o.AbsoluteTolerance))
+            throw new InvalidParameterException("atol", "finite and >= 0", F(o.AbsoluteTolerance));
+        if (o.MaxSteps < 1) throw new InvalidParameterException("maxSteps", ">= 1", o.MaxSteps.ToString(CultureInfo.InvariantCulture));
+        if (!(o.EscapeThreshold > 0 && o.EscapeThreshold < 1))
+            throw new InvalidParameterException("escapeThreshold", "in (0, 1)", F(o.EscapeThreshold));
+        if (!(o.TransitionMargin > 0 && o.TransitionMargin < 2.0 / 3))
+            throw new InvalidParameterException("transitionMargin", "in (0, 2/3)", F(o.TransitionMargin));
+        ArgumentNullException.ThrowIfNull(o.Output);
+    }
+
+    private static string F(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+}
+
+/// <summary>Moments of the weights represented by a node state.</summary>
+internal readonly record struct NodeMoments(double S, double U, double NormSquared, double Overlap);
+
+/// <summary>Right-hand side and structured Jacobian of the node system, state (Θ, F_1..F_M).</summary>
+internal sealed class NodeSystem(SpectralNodes nodes)
+{
+    private readonly double[] _lambda = nodes.Lambda.ToArray(), _a = nodes.A.ToArray(), _b = nodes.B.ToArray(), _c = nodes.C.ToArray();
+    private readonly double _sStar = nodes.SStar;
+    private readonly double[] _z = new double[nodes.Count];
+    private double _zTheta = double.NaN;
+
+    /// <summary>z_j = e^{4λ_jΘ}, cached for the last Θ: the events and the check at a step end share one Θ, and the exps
+    /// dominate the cost of a node evaluation. z_j only multiplies A_j and B_j, so it is 0 where both are: exact, and it
+    /// keeps a start without weight there (w(0) = 0, Θ = s*·t) from overflowing z into 0·∞ = NaN (t ≈ 290 at a = 2).</summary>
+    private double[] Z(double theta)
+    {
+        if (!theta.Equals(_zTheta))
+        {
+            for (int j = 0; j < _lambda.Length; j++) _z[j] = _a[j] == 0 && _b[j] == 0 ? 0 : Math.Exp(4 * _lambda[j] * theta);
+            _zTheta = theta;
+        }
+        return _z;
+    }
+
+    private const double Eps = 2.220446049250313e-16;
+
+    /// <summary>max over the violated inequalities of (excess − slack)/slack, or −1 while all hold. Slack: 16ε times the sum of the
+    /// absolute terms, the rounding of these sums; integration errors in (Θ, F) cannot break the inequalities, since each
+    /// node's Σw_i² is a positive semidefinite form in (z_j, F_j).</summary>
+    public double Margin(ReadOnlySpan<double> y) => Check(y).Margin;
+
+    /// <summary>The worst inequality at <paramref name="t"/>.</summary>
+    public ReductionViolation Describe(double t, ReadOnlySpan<double> y)
+    {
+        var w = Check(y);
+        string statement = w.Index switch
+        {
+            -1 => w.Which == MomentInequality.NonNegativity ? "0 ≤ s" : "u² ≤ s·s*",
+            -2 => "(wᵀw*)² ≤ ‖w‖²·‖w*‖²",
+            int j => w.Which == MomentInequality.NonNegativity ? $"0 ≤ W_{j} = Σ_(i∈node {j}) w_i²" : $"(Σ_(i∈node {j}) w*_i w_i)² ≤ W_{j}·C_{j}",
+        };
+        return new ReductionViolation(t, w.Which, w.Index, w.Left, w.Right, w.Slack, statement);
+    }
+
+    private (double Margin, MomentInequality Which, int Index, double Left, double Right, double Slack) Check(ReadOnlySpan<double> y)
+    {
+        // −1 while everything holds (the event only needs the sign change; no division per node on the common path).
+        var worst = (Margin: -1.0, Which: MomentInequality.NonNegativity, Index: 0, Left: 0.0, Right: 0.0, Slack: 0.0);
+        void Consider(double left, double right, double slack, MomentInequality which, int index)
+        {
+            // Exactly at the edge of its slack (also 0 = 0, as for w = 0) still holds; NaN is the worst violation.
+            double excess = left - right - slack;
+            if (excess <= 0) return;
+            double m = excess / Math.Max(slack, 1e-300);
+            if (double.IsNaN(m)) m = double.PositiveInfinity;
+            if (m > worst.Margin) worst = (m, which, index, left, right, slack);
+        }
+        double s = 0, u = 0, norm = 0, overlap = 0, sTerms = 0, uTerms = 0, normTerms = 0, overlapTerms = 0, teacher = 0;
+        var zs = Z(y[0]);
+        for (int j = 0; j < _lambda.Length; j++)
+        {
+            double l = _lambda[j], z = zs[j], f = y[j + 1];
+            double wj = _a[j] * z * z + 2 * _b[j] * z * f + _c[j] * f * f, oj = _b[j] * z + _c[j] * f;
+            double wTerms = _a[j] * z * z + 2 * Math.Abs(_b[j] * z * f) + _c[j] * f * f, oTerms = Math.Abs(_b[j] * z) + Math.Abs(_c[j] * f);
+            Consider(0, wj, 16 * Eps * wTerms, MomentInequality.NonNegativity, j);
+            Consider(oj * oj, wj * _c[j], 16 * Eps * (oTerms * oTerms + wTerms * _c[j]), MomentInequality.CauchySchwarz, j);
+            norm += wj; overlap += oj; s += l * wj; u += l * oj; teacher += _c[j];
+            normTerms += wTerms; overlapTerms += oTerms; sTerms += l * wTerms; uTerms += l * oTerms;
+        }
+        Consider(0, s, 16 * Eps * sTerms, MomentInequality.NonNegativity, -1);
+        Consider(u * u, s * _sStar, 16 * Eps * (uTerms * uTerms + sTerms * _sStar), MomentInequality.CauchySchwarz, -1);
+        Consider(overlap * overlap, norm * teacher, 16 * Eps * (overlapTerms * overlapTerms + normTerms * teacher), MomentInequality.CauchySchwarz, -2);
+        return worst;
+    }
+
+    public NodeMoments Moments(ReadOnlySpan<double> y)
+    {
+        double s = 0, u = 0, norm = 0, overlap = 0;
+        var zs = Z(y[0]);
+        for (int j = 0; j < _lambda.Length; j++)
+        {
+            double l = _lambda[j], z = zs[j], f = y[j + 1];
+            double wj = _a[j] * z * z + 2 * _b[j] * z * f + _c[j] * f * f, oj = _b[j] * z + _c[j] * f;
+            norm += wj;
+            overlap += oj;
+            s += l * wj;
+            u += l * oj;
+        }
+        return new NodeMoments(s, u, norm, overlap);
+    }
+
+    public void Function(double t, ReadOnlySpan<double> y, Span<double> dy)
+    {
+        var m = Moments(y);
+        double thetaDot = _sStar - 3 * m.S;
+        dy[0] = thetaDot;
+        for (int j = 0; j < _lambda.Length; j++)
+        {
+            double l = _lambda[j];
+            dy[j + 1] = 4 * l * (thetaDot * y[j + 1] + 2 * m.U);
+        }
+    }
+
+    /// <summary>J = diag(0, 4λ_jΘ') + a (−3∇s)ᵀ + b (∇u)ᵀ with a = (1, 4λ_j F_j), b = (0, 8λ_j).</summary>
+    public void Jacobian(double t, ReadOnlySpan<double> y, Span<double> diagonal, Span<double> u, Span<double> v)
+    {
+        int n = _lambda.Length + 1;
+        double s = 0, dsTheta = 0, duTheta = 0;
+        var zs = Z(y[0]);
+        for (int j = 0; j < _lambda.Length; j++)
+        {
+            double l = _lambda[j], z = zs[j], f = y[j + 1];
+            s += l * (_a[j] * z * z + 2 * _b[j] * z * f + _c[j] * f * f);
+            dsTheta += 8 * l * l * z * (_a[j] * z + _b[j] * f);
+            duTheta += 4 * l * l * _b[j] * z;
+            // ∂s/∂F_j and ∂u/∂F_j, negated/scaled below.
+            v[j + 1] = -3 * 2 * l * (_b[j] * z + _c[j] * f);
+            v[n + j + 1] = l * _c[j];
+        }
+        double thetaDot = _sStar - 3 * s;
+        diagonal[0] = 0;
+        u[0] = 1;
+        u[n] = 0;
+        v[0] = -3 * dsTheta;
+        v[n] = duTheta;
+        for (int j = 0; j < _lambda.Length; j++)
+        {
+            double l = _lambda[j];
+            diagonal[j + 1] = 4 * l * thetaDot;
+            u[j + 1] = 4 * l * y[j + 1];
+            u[n + j + 1] = 8 * l;
+        }
+    }
+}
