@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using PhaseFlow.Cli.Problems;
 using PhaseFlow.Core;
+using PhaseFlow.Experiments;
 using PhaseFlow.Volterra;
 using PhaseFlow.Volterra.Duhamel;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using PhaseFlow.Cli.Problems;
 using PhaseFlow.Core;
+using PhaseFlow.Experiments;
 using PhaseFlow.Volterra.Duhamel;
 
 namespace PhaseFlow.Cli;

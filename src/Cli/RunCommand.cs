@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PhaseFlow.Cli.Problems;
 using PhaseFlow.Core;
+using PhaseFlow.Experiments;
 using PhaseFlow.Hierarchy;
 
 namespace PhaseFlow.Cli;

@@ -2,7 +2,7 @@ using System.Xml.Linq;
 
 namespace PhaseFlow.Tests.Shared;
 
-/// <summary>The dependency graph: Ode ← Core ← {Hierarchy, Volterra, Manifold} ← Cli and Symbolic ← Hierarchy, with Ode declared by
+/// <summary>The dependency graph: Ode ← Core ← {Hierarchy, Volterra, Manifold} ← Experiments ← Cli and Symbolic ← Hierarchy, with Ode declared by
 /// every module that calls the integrators itself. A module declares exactly the modules its source names (a reference
 /// that nothing uses, or a module used only through another's reference, hides the real graph).</summary>
 public static class Architecture
@@ -15,7 +15,8 @@ public static class Architecture
         ["Hierarchy"] = ["Core", "Ode", "Symbolic"],
         ["Volterra"] = ["Core", "Ode"],
         ["Manifold"] = ["Core", "Ode"],
-        ["Cli"] = ["Core", "Hierarchy", "Volterra", "Manifold", "Ode"],
+        ["Experiments"] = ["Core", "Hierarchy", "Volterra", "Manifold", "Ode"],
+        ["Cli"] = ["Core", "Hierarchy", "Volterra", "Manifold", "Ode", "Experiments"],
     };
 
     public static string RepositoryRoot()

@@ -1,4 +1,5 @@
 using PhaseFlow.Core;
+using PhaseFlow.Experiments;
 using PhaseFlow.Hierarchy;
 
 namespace PhaseFlow.Cli.Problems;

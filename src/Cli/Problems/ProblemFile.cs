@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PhaseFlow.Core;
+using PhaseFlow.Experiments;
 using PhaseFlow.Hierarchy;
 
 namespace PhaseFlow.Cli.Problems;
