@@ -42,6 +42,11 @@ public sealed record SpikedManifold(long Dimension)
         return new SpikedManifold(dimension) { SigmaSpike = 1 + kappa };
     }
 
+    /// <summary>GD's Stage II constant K = (8/3)(2d + 2)·c_L·α²·σ_⊥²: once the spike is gone and the signal sits where
+    /// T + 2μ_θ = 0, the bulk obeys dc/dt = −(K/2)c³, so c^{−2} = Kt + C and c(t) ≈ (Kt)^{−1/2}
+    /// (specgd-manifold.md §4; docs/manifold.md, "GD's bulk decays like t^{−1/2}").</summary>
+    public double StageTwoBulkConstant => 8.0 / 3 * (2 * Dimension + 2) * LossScale * Alpha * Alpha * SigmaBulk * SigmaBulk;
+
     /// <summary>The grouped form (signal, spike, bulk with multiplicities 1, 1, d − 2) the solvers run on.</summary>
     public ManifoldModel ToModel() => ManifoldModel.FromSpiked(this);
 }

@@ -129,9 +129,10 @@ internal static class ManifoldChecks
     public static ValidationResult GradientDescentBulkExponent(bool full)
     {
         long d = full ? 10_000 : 1000;
-        var model = SpikedManifold.FromKappa(1, d).ToModel();
+        var parameters = SpikedManifold.FromKappa(1, d);
+        var model = parameters.ToModel();
         const double eta = 0.02;
-        double k2 = 8.0 / 3 * (2 * d + 2);
+        double k2 = parameters.StageTwoBulkConstant;
         var probe = ReducedDynamics.Solve(new ManifoldProblem(model, model.Uniform(1e-3), ManifoldMethod.GradientDescent, 1000, eta),
             new ManifoldOptions { Output = OutputSchedule.At(1000) });
         var t1 = probe.Stages.TimeToLoss(1e-3)!;

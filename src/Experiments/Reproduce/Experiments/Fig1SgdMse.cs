@@ -110,7 +110,7 @@ internal static class Fig1SgdMse
                     "every seed should escape within 2.5× the population's T_1"));
 
             // MSE at the horizon: population plus the linear-noise excess of SGD (label noise and gradient noise ∝ the loss).
-            var excess = SgdNoise.Predict(model, pop, Eta, noise, Accuracy);
+            var excess = SgdLinearNoise.Predict(model, pop, Eta, noise, Accuracy);
             double end = main.Trajectory.Samples[^1].Mse, popEnd = pop.Trajectory.Samples[^1].Mse;
             finalMse[k] = end;
             double predicted = popEnd + excess.Mse, fluctuation = excess.MseDeviation(model, pop.FinalWeights);
@@ -277,110 +277,4 @@ internal sealed record SeedSpread(double Mean, double Deviation, int Count)
     public string Text(int digits = 4) => $"{Fmt.G(Mean, digits)} ± {Fmt.G(Deviation, 2)} (mean ± sd, {Count} seeds)";
 
     public string IntervalText() => $"[{Fmt.G(Mean - HalfWidth)}, {Fmt.G(Mean + HalfWidth)}]";
-}
-
-/// <summary>SGD's fluctuations around the population trajectory in the linear-noise approximation, valid once s ≈ u ≈ s* = 1.
-/// Near w*, one step's gradient is 4(2(xᵀe)(xᵀw*) − ξ)(xᵀw*)x to first order in e = w − w*, whose covariance has diagonal
-/// 16λ_i(σ² + 12 L_Q) with L_Q = eᵀQe = s − 2|u| + s* (Isserlis, xᵀe and xᵀw* nearly independent); the mean restoring
-/// rate of e_i is 8λ_i. So each mode's variance obeys v_i' = 16λ_i (η(σ² + 12 L_Q) − v_i), integrated exactly on each
-/// sampling interval of the population run from its T_2(ε), with L_Q from the population plus Σλ_j v_j (SGD's own noise).</summary>
-internal sealed class SgdNoise
-{
-    private SgdNoise(double[] variance, double[] times, double[] mse, double[] qTrace, double[] uVariance)
-    {
-        Variance = variance;
-        Times = times;
-        MseSeries = mse;
-        QTraceSeries = qTrace;
-        UVarianceSeries = uVariance;
-    }
-
-    /// <summary>v_i at the last sample.</summary>
-    public double[] Variance { get; }
-
-    /// <summary>Flow times of the population samples.</summary>
-    public double[] Times { get; }
-
-    /// <summary>(1/d)Σv_i at each sample: SGD's expected excess MSE.</summary>
-    public double[] MseSeries { get; }
-
-    /// <summary>Σλ_i v_i at each sample: the expected excess of eᵀQe.</summary>
-    public double[] QTraceSeries { get; }
-
-    /// <summary>Σλ_i²w*_i²v_i at each sample: the variance of u.</summary>
-    public double[] UVarianceSeries { get; }
-
-    /// <summary>Excess MSE at the last sample.</summary>
-    public double Mse => MseSeries[^1];
-
-    /// <summary>Standard deviation of u at the last sample.</summary>
-    public double UDeviation => Math.Sqrt(UVarianceSeries[^1]);
-
-    /// <summary>Standard deviation of s at the last sample: δs = 2 Σλ_i w_i e_i to first order.</summary>
-    public double SDeviation(PhaseRetrievalModel model, IReadOnlyList<double> w)
-    {
-        var lambda = model.Lambda;
-        double sum = 0;
-        for (int i = 0; i < Variance.Length; i++) sum += 4 * lambda[i] * lambda[i] * w[i] * w[i] * Variance[i];
-        return Math.Sqrt(sum);
-    }
-
-    /// <summary>Standard deviation of the MSE at the last sample around the population's weights w: (1/d)√Σ(2v_i² + 4ē_i²v_i)
-    /// with ē = w ∓ w* (Gaussian fluctuations).</summary>
-    public double MseDeviation(PhaseRetrievalModel model, IReadOnlyList<double> w)
-    {
-        var teacher = model.Teacher;
-        double minus = 0, plus = 0;
-        for (int i = 0; i < w.Count; i++)
-        {
-            minus += (w[i] - teacher[i]) * (w[i] - teacher[i]);
-            plus += (w[i] + teacher[i]) * (w[i] + teacher[i]);
-        }
-        double sign = minus <= plus ? 1 : -1, sum = 0;
-        for (int i = 0; i < w.Count; i++)
-        {
-            double e = w[i] - sign * teacher[i], v = Variance[i];
-            sum += 2 * v * v + 4 * e * e * v;
-        }
-        return Math.Sqrt(sum) / w.Count;
-    }
-
-    /// <summary>Integrates the variances along <paramref name="population"/> (discrete dynamics with step η) from the first sample
-    /// with |u| ≥ (1 − ε)s*.</summary>
-    public static SgdNoise Predict(PhaseRetrievalModel model, SimulationResult population, double eta, double noise, double accuracy)
-    {
-        var samples = population.Trajectory.Samples;
-        var lambda = model.Lambda;
-        var teacher = model.Teacher;
-        int d = model.Dimension;
-        var v = new double[d];
-        var times = samples.Select(p => Runs.FlowTime(population.Trajectory, p.T)).ToArray();
-        var mse = new double[samples.Count];
-        var qTrace = new double[samples.Count];
-        var uVariance = new double[samples.Count];
-        int start = Enumerable.Range(0, samples.Count).FirstOrDefault(k => Math.Abs(samples[k].U) >= (1 - accuracy) * model.SStar, samples.Count);
-        for (int k = start + 1; k < samples.Count; k++)
-        {
-            double h = times[k] - times[k - 1];
-            double q = 0;
-            for (int i = 0; i < d; i++) q += lambda[i] * v[i];
-            var mid = samples[k - 1];
-            double loss = Math.Max(0, mid.S - 2 * Math.Abs(mid.U) + model.SStar) + q;
-            double target = eta * (noise * noise + 12 * loss);
-            double m = 0, uv = 0;
-            q = 0;
-            for (int i = 0; i < d; i++)
-            {
-                double decay = Math.Exp(-16 * lambda[i] * h);
-                v[i] = v[i] * decay + target * (1 - decay);
-                m += v[i];
-                q += lambda[i] * v[i];
-                uv += lambda[i] * lambda[i] * teacher[i] * teacher[i] * v[i];
-            }
-            mse[k] = m / d;
-            qTrace[k] = q;
-            uVariance[k] = uv;
-        }
-        return new SgdNoise(v, times, mse, qTrace, uVariance);
-    }
 }

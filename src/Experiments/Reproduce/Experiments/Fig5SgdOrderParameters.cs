@@ -80,7 +80,7 @@ internal static class Fig5SgdOrderParameters
             }
 
             // End state: seeds against the population, with SGD's noise from the linear-noise approximation.
-            var noiseModel = SgdNoise.Predict(model, pop, Eta, noise, Accuracy);
+            var noiseModel = SgdLinearNoise.Predict(model, pop, Eta, noise, Accuracy);
             var popEnd = pop.Trajectory.Samples[^1];
             double shiftBound = 3 * noiseModel.QTraceSeries[^1];
             double sStar2 = model.SStarMoment(2), floor = Eta * noise * noise;

@@ -365,7 +365,7 @@ internal static class SpecGdStudy
     {
         var p = Parameters(Kappa, d);
         var model = p.ToModel();
-        double k2 = 8.0 / 3 * (2 * d + 2) * p.LossScale * p.Alpha * p.Alpha * p.SigmaBulk * p.SigmaBulk;
+        double k2 = p.StageTwoBulkConstant;
         var probe = ManifoldRuns.Run(Settings(ManifoldMethod.GradientDescent, Kappa, GdEta, 4000, 1, d), null, ct);
         var t1 = probe.Stages.TimeToLoss(1e-3) ?? throw new InvalidOperationException($"GD at d = {d} did not reach loss 1e-3 in 4000 steps");
         double c1 = probe.Trajectory.Samples[(int)t1.Step!.Value].Coordinates[2];
