@@ -16,7 +16,7 @@ public static class Architecture
         ["Volterra"] = ["Core", "Ode"],
         ["Manifold"] = ["Core", "Ode"],
         ["Experiments"] = ["Core", "Hierarchy", "Volterra", "Manifold", "Ode"],
-        ["Cli"] = ["Core", "Hierarchy", "Volterra", "Manifold", "Ode", "Experiments"],
+        ["Cli"] = ["Core", "Hierarchy", "Volterra", "Manifold", "Experiments"],
     };
 
     public static string RepositoryRoot()
