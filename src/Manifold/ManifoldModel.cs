@@ -47,6 +47,21 @@ public sealed record SpikedManifold(long Dimension)
     /// (specgd-manifold.md §4; docs/manifold.md, "GD's bulk decays like t^{−1/2}").</summary>
     public double StageTwoBulkConstant => 8.0 / 3 * (2 * Dimension + 2) * LossScale * Alpha * Alpha * SigmaBulk * SigmaBulk;
 
+    /// <summary>q = σ_θ/((d + 1)σ_⊥), the small parameter of SpecGF's finish (<see cref="SpectralFlowFinishTime"/>).</summary>
+    public double SpectralFlowFinishParameter => SigmaSignal / ((Dimension + 1) * SigmaBulk);
+
+    /// <summary>SpecGF's time to reach the solution from W_0 = ε Q_0, in units of R = √(ρ/α): t*/R ≈ 1 − ε/R + q/2 − q²/8, with
+    /// q = <see cref="SpectralFlowFinishParameter"/> and an error of order q³. The signal grows at unit speed; with spike
+    /// and bulk sliding (T + 2μ_v = T + 2μ_⊥ = 0), T = 2μ_θ/(d + 1) and the bulk slides on c² = σ_θ(ρ − αa²)/((d + 1)ασ_⊥). It
+    /// leaves that surface when its speed |dc/da| reaches 1, at R − a = qR/2 − 3q²R/8 with c = qR − q²R/2, then falls to 0
+    /// at unit speed while the signal waits at R (docs/manifold.md; the spec's t* ≈ √(ρ/α) is the limit d → ∞).</summary>
+    /// <param name="epsilon">ε of W_0 = ε Q_0.</param>
+    public double SpectralFlowFinishTime(double epsilon)
+    {
+        double root = Math.Sqrt(Rho / Alpha), q = SpectralFlowFinishParameter;
+        return 1 - epsilon / root + q / 2 - q * q / 8;
+    }
+
     /// <summary>The grouped form (signal, spike, bulk with multiplicities 1, 1, d − 2) the solvers run on.</summary>
     public ManifoldModel ToModel() => ManifoldModel.FromSpiked(this);
 }

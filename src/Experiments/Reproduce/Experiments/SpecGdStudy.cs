@@ -466,19 +466,6 @@ internal static class SpecGdStudy
             Legend: LegendCorner.LowerLeft);
     }
 
-    /// <summary>q = σ_θ/((d + 1)σ_⊥), the small parameter of the SpecGF finish time.</summary>
-    private static double FinishParameter(SpikedManifold p) => p.SigmaSignal / ((p.Dimension + 1) * p.SigmaBulk);
-
-    /// <summary>t*/R for SpecGF from ε, R = √(ρ/α). The signal grows at unit speed; with spike and bulk sliding (T + 2μ_v = T + 2μ_⊥ = 0)
-    /// T = 2μ_θ/(d + 1), so the bulk slides on c² = σ_θ(ρ − αa²)/((d + 1)ασ_⊥) ≈ 2qR(R − a)(1 − (R − a)/(2R)). It leaves the surface
-    /// when its speed |dc/da| reaches 1, at R − a = qR/2 − 3q²R/8 with c = qR − q²R/2, then falls to 0 at unit speed while the signal
-    /// waits at R: t* = R − ε + qR/2 − q²R/8 + O(q³R).</summary>
-    private static double FinishEstimate(SpikedManifold p, double epsilon)
-    {
-        double root = Math.Sqrt(p.Rho / p.Alpha), q = FinishParameter(p);
-        return 1 - epsilon / root + q / 2 - q * q / 8;
-    }
-
     private static (List<double[]> Table, FigureSpec Figure, List<ComparisonRow> Rows) FinishTimes(Plan plan, CancellationToken ct)
     {
         var table = new List<double[]>();
@@ -492,8 +479,8 @@ internal static class SpecGdStudy
             double root = Math.Sqrt(p.Rho / p.Alpha);
             var run = ReducedDynamics.Solve(new ManifoldProblem(model, model.Uniform(Init), ManifoldMethod.SpectralGradientFlow, 2 * root),
                 new ManifoldOptions { Output = OutputSchedule.At(2 * root) }, null, ct);
-            double ratio = (run.Stages.Equilibrium?.Time ?? double.NaN) / root, estimate = FinishEstimate(p, Init);
-            double q = FinishParameter(p), tolerance = q * q * q + 1e-12;
+            double ratio = (run.Stages.Equilibrium?.Time ?? double.NaN) / root, estimate = p.SpectralFlowFinishTime(Init);
+            double q = p.SpectralFlowFinishParameter, tolerance = q * q * q + 1e-12;
             table.Add([p.Dimension, p.Rho / p.Alpha, ratio, estimate]);
             if (p.Rho == 1) measured.Add((p.Dimension, ratio, estimate, q * q * q));
             rows.Add(new ComparisonRow("SpecGF finish time t*/√(ρ/α)", $"d = {p.Dimension}, ρ/α = {Fmt.G(p.Rho / p.Alpha)}, κ = {Fmt.G(Kappa)}, ε = {Fmt.G(Init)}",
