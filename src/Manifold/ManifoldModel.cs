@@ -47,6 +47,22 @@ public sealed record SpikedManifold(long Dimension)
     /// (specgd-manifold.md §4; docs/manifold.md, "GD's bulk decays like t^{−1/2}").</summary>
     public double StageTwoBulkConstant => 8.0 / 3 * (2 * Dimension + 2) * LossScale * Alpha * Alpha * SigmaBulk * SigmaBulk;
 
+    /// <summary>GD's spike saturation level b² = σ_θρ/(3ασ_v): the spike stops growing when g_v ∝ T + 2μ_v turns ≥ 0, and with
+    /// the signal and the bulk still negligible T + 2μ_v = −σ_θρ + 3σ_vαb² (specgd-manifold.md §4). The signal and bulk
+    /// terms lower the crossing by the fraction δ = (σ_θαa² + (d − 2)σ_⊥αc²)/(σ_θρ).</summary>
+    public double GradientDescentSpikeSaturation => SigmaSignal * Rho / (3 * Alpha * SigmaSpike);
+
+    /// <summary>Where SpecGD's Stage I ends: every coordinate moves along the uniform ray x = ε + kη until a group's
+    /// T + 2μ_i turns ≥ 0, with T = σ_θ(αx² − ρ) + σ_vαx² + (d − 2)σ_⊥αx². The spike switches at
+    /// x² = σ_θρ/(α(σ_θ + 3σ_v + (d − 2)σ_⊥)), the bulk at x² = σ_θρ/(α(σ_θ + σ_v + dσ_⊥)), whichever x is smaller (the spike
+    /// when σ_v ≥ σ_⊥); the first switch is at step ⌈(x − ε)/η⌉.</summary>
+    /// <returns>x at the first switch, and whether it is the spike's (otherwise the bulk's).</returns>
+    public (double Coordinate, bool SpikeFirst) SpectralStageOneSwitch()
+    {
+        double d = Dimension, spike = SigmaSignal + 3 * SigmaSpike + (d - 2) * SigmaBulk, bulk = SigmaSignal + SigmaSpike + d * SigmaBulk;
+        return (Math.Sqrt(SigmaSignal * Rho / (Alpha * Math.Max(spike, bulk))), spike >= bulk);
+    }
+
     /// <summary>q = σ_θ/((d + 1)σ_⊥), the small parameter of SpecGF's finish (<see cref="SpectralFlowFinishTime"/>).</summary>
     public double SpectralFlowFinishParameter => SigmaSignal / ((Dimension + 1) * SigmaBulk);
 

@@ -228,9 +228,8 @@ internal static class SpecGdStudy
             $"operations, so agrees if ≤ k·u = {Fmt.G(tolerance, 2)} (k steps of unit roundoff u) and b/a ≤ 1 after it");
     }
 
-    /// <summary>The length of SpecGD's Stage I, derived: every coordinate is x_k = ε + kη, so a group i switches at the first
-    /// k with T + 2μ_i ≥ 0, T = σ_θ(αx² − ρ) + σ_vαx² + (d − 2)σ_⊥αx²: the spike at x² = σ_θρ/(α(σ_θ + 3σ_v + (d − 2)σ_⊥)),
-    /// the bulk at x² = σ_θρ/(α(σ_θ + σ_v + dσ_⊥)), whichever is smaller; the step is ⌈(x − ε)/η⌉.</summary>
+    /// <summary>The length of SpecGD's Stage I against the derived switch point x on the uniform ray x_k = ε + kη
+    /// (<see cref="SpikedManifold.SpectralStageOneSwitch"/>): the step is ⌈(x − ε)/η⌉.</summary>
     private static ComparisonRow SpectralSwitchStep(IReadOnlyDictionary<double, ManifoldResult> spec)
     {
         var measured = new List<string>();
@@ -239,13 +238,12 @@ internal static class SpecGdStudy
         foreach (var (kappa, r) in spec.OrderBy(p => p.Key))
         {
             var p = Parameters(kappa);
-            double d = p.Dimension, spike = p.SigmaSignal + 3 * p.SigmaSpike + (d - 2) * p.SigmaBulk, bulk = p.SigmaSignal + p.SigmaSpike + d * p.SigmaBulk;
-            double x = Math.Sqrt(p.SigmaSignal * p.Rho / (p.Alpha * Math.Max(spike, bulk)));
+            var (x, spikeFirst) = p.SpectralStageOneSwitch();
             double steps = (x - Init) / SpecEta;
             long expected = (long)Math.Ceiling(steps);
             long? step = r.Stages.Switching?.Step;
             measured.Add($"κ = {Fmt.G(kappa)}: {step?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}");
-            predicted.Add($"{expected} ({(spike >= bulk ? "spike" : "bulk")})");
+            predicted.Add($"{expected} ({(spikeFirst ? "spike" : "bulk")})");
             // ε + kη carries k roundings: only a switch within 1e-9 of a grid point could move by one step.
             bool nearGrid = Math.Abs(steps - Math.Round(steps)) < 1e-9;
             agrees &= step is { } k && (k == expected || (nearGrid && Math.Abs(k - expected) <= 1));
@@ -339,7 +337,7 @@ internal static class SpecGdStudy
     private static ComparisonRow Saturation(double kappa, ManifoldResult gd)
     {
         var p = Parameters(kappa);
-        double predicted = p.SigmaSignal * p.Rho / (3 * p.Alpha * p.SigmaSpike);
+        double predicted = p.GradientDescentSpikeSaturation;
         long k = gd.Stages.SpikeSaturation?.Step ?? 0;
         var at = gd.Trajectory.Samples[(int)k].Coordinates;
         var before = gd.Trajectory.Samples[(int)Math.Max(0, k - 1)].Coordinates;
@@ -405,7 +403,7 @@ internal static class SpecGdStudy
     private static FigureSpec GdFigure(ManifoldResult gd, BulkWindow window)
     {
         var p = Parameters(Kappa);
-        double saturation = Math.Sqrt(p.SigmaSignal * p.Rho / (3 * p.Alpha * p.SigmaSpike));
+        double saturation = Math.Sqrt(p.GradientDescentSpikeSaturation);
         long k0 = gd.Stages.SpikeSaturation?.Step ?? 1;
         var late = gd.Trajectory.Samples.Where(s => s.Time >= (gd.Stages.TimeToLoss(1e-3)?.Time ?? window.Start)).ToArray();
         var curves = new List<Series>
