@@ -47,6 +47,18 @@ public sealed record SpikedManifold(long Dimension)
     /// (specgd-manifold.md §4; docs/manifold.md, "GD's bulk decays like t^{−1/2}").</summary>
     public double StageTwoBulkConstant => 8.0 / 3 * (2 * Dimension + 2) * LossScale * Alpha * Alpha * SigmaBulk * SigmaBulk;
 
+    /// <summary>GD's Stage I: while a, b, c ≪ 1 the map x_i ← (1 − η̃g_i)x_i is linear, with g_i = 4c_Lασ_i(T + 2μ_i) at its
+    /// x → 0 limit: a ← (1 + 12η̃c_Lασ_θ²ρ)a, b ← (1 + 4η̃c_Lασ_vσ_θρ)b, c ← (1 + 4η̃c_Lασ_⊥σ_θρ)c (specgd-manifold.md §4), so
+    /// b/a grows like (Spike/Signal)^k, and only when σ_v &gt; 3σ_θ.</summary>
+    /// <param name="stepSize">η̃.</param>
+    /// <returns>The three growth factors per step.</returns>
+    public (double Signal, double Spike, double Bulk) GradientDescentStageOneFactors(double stepSize) =>
+    (
+        1 + 12 * stepSize * LossScale * Alpha * SigmaSignal * SigmaSignal * Rho,
+        1 + 4 * stepSize * LossScale * Alpha * SigmaSpike * SigmaSignal * Rho,
+        1 + 4 * stepSize * LossScale * Alpha * SigmaBulk * SigmaSignal * Rho
+    );
+
     /// <summary>GD's spike saturation level b² = σ_θρ/(3ασ_v): the spike stops growing when g_v ∝ T + 2μ_v turns ≥ 0, and with
     /// the signal and the bulk still negligible T + 2μ_v = −σ_θρ + 3σ_vαb² (specgd-manifold.md §4). The signal and bulk
     /// terms lower the crossing by the fraction δ = (σ_θαa² + (d − 2)σ_⊥αc²)/(σ_θρ).</summary>

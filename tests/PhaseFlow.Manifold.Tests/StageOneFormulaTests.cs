@@ -69,3 +69,34 @@ public class StageOneFormulaTests
         return g[group];
     }
 }
+
+/// <summary>GD's linear Stage I map against one step of the full map.</summary>
+public class GradientDescentStageOneTests
+{
+    /// <summary>One GD step from a small start multiplies each group by its factor up to the quadratic terms the linear map
+    /// drops: T and μ_i move by at most 3αΣn_jσ_jx_j² inside g_i = 4c_Lασ_i(T + 2μ_i), so each factor is off by at most
+    /// η̃·4c_Lασ_i·3αΣn_jσ_jx_j² (plus rounding).</summary>
+    [Theory]
+    [MemberData(nameof(StageOneFormulaTests.Models), MemberType = typeof(StageOneFormulaTests))]
+    public void OneStepFromASmallStartMultipliesByTheFactors(double kappa, long d, double lossScale, double alpha, double sigmaBulk,
+        double rho, double sigmaSignal)
+    {
+        var p = SpikedManifold.FromKappa(kappa, d) with
+        {
+            LossScale = lossScale, Alpha = alpha, SigmaBulk = sigmaBulk, Rho = rho, SigmaSignal = sigmaSignal,
+        };
+        var model = p.ToModel();
+        double eta = 1e-3 / (lossScale * alpha * rho * Math.Max(sigmaSignal, Math.Max(p.SigmaSpike, sigmaBulk)) * sigmaSignal);
+        const double epsilon = 1e-5;
+        var x = model.Uniform(epsilon);
+        ReducedDynamics.GradientDescentStep(model, eta, x, new double[3]);
+        var (signal, spike, bulk) = p.GradientDescentStageOneFactors(eta);
+        double quadratic = 3 * alpha * (sigmaSignal + p.SigmaSpike + (d - 2) * sigmaBulk) * epsilon * epsilon;
+        double[] factors = [signal, spike, bulk], sigma = [sigmaSignal, p.SigmaSpike, sigmaBulk];
+        for (int i = 0; i < 3; i++)
+        {
+            double tolerance = eta * 4 * lossScale * alpha * sigma[i] * quadratic + 1e-15;
+            Assert.True(Math.Abs(x[i] / epsilon - factors[i]) <= tolerance, $"group {i}: {x[i] / epsilon:R} vs {factors[i]:R} ± {tolerance:E2}");
+        }
+    }
+}

@@ -186,8 +186,7 @@ internal static class SpecGdStudy
     /// 12η̃c_Lα²·max(σ_v, σ_θ)·Σσ_ix_i², the tolerance.</summary>
     private static ComparisonRow GradientStageOneRates(ManifoldResult gd, SpikedManifold p)
     {
-        double growA = 1 + 12 * GdEta * p.LossScale * p.Alpha * p.SigmaSignal * p.SigmaSignal * p.Rho;
-        double growB = 1 + 4 * GdEta * p.LossScale * p.Alpha * p.SigmaSpike * p.SigmaSignal * p.Rho;
+        var (growA, growB, _) = p.GradientDescentStageOneFactors(GdEta);
         const int k = 5;
         var sample = gd.Trajectory.Samples.First(s => s.Index == k);
         double measured = Ratio(sample), predicted = Math.Pow(growB / growA, k);
