@@ -5,28 +5,27 @@ namespace PhaseFlow.Manifold.Tests;
 /// <summary>The Stage I formulas of SpikedManifold against the model's own rates and the SpecGD map.</summary>
 public class StageOneFormulaTests
 {
-    public static TheoryData<double, long, double, double, double, double, double> Models => new()
-    {
-        { 10.0, 100L, 1.0, 1.0, 1.0, 1.0, 1.0 },
-        { 4.0, 1000L, 0.5, 1.5, 1.3, 2.0, 0.8 },
-        { 0.5, 50L, 2.0, 0.7, 0.8, 0.5, 1.7 },
-        { 20.0, 3L, 1.0, 2.0, 1.0, 3.0, 0.6 },
-    };
+    /// <summary>κ, d, c_L, α, σ_⊥, ρ and σ_θ moved off their defaults, d down to 3.</summary>
+    internal static readonly SpikedManifold[] Cases =
+    [
+        SpikedManifold.FromKappa(10, 100),
+        SpikedManifold.FromKappa(4, 1000) with { LossScale = 0.5, Alpha = 1.5, SigmaBulk = 1.3, Rho = 2, SigmaSignal = 0.8 },
+        SpikedManifold.FromKappa(0.5, 50) with { LossScale = 2, Alpha = 0.7, SigmaBulk = 0.8, Rho = 0.5, SigmaSignal = 1.7 },
+        SpikedManifold.FromKappa(20, 3) with { Alpha = 2, Rho = 3, SigmaSignal = 0.6 },
+    ];
+
+    public static TheoryData<int> Models => [0, 1, 2, 3];
 
     /// <summary>With signal and bulk at 0, the spike's rate g_v = 4c_Lασ_v(T + 2μ_v) vanishes exactly at b² = σ_θρ/(3ασ_v), is
     /// negative (b grows under x ← (1 − η̃g)x) below it and positive above: checked on the model's rates to rounding.</summary>
     [Theory]
     [MemberData(nameof(Models))]
-    public void GradientDescentSpikeRateVanishesAtTheSaturationLevel(double kappa, long d, double lossScale, double alpha, double sigmaBulk,
-        double rho, double sigmaSignal)
+    public void GradientDescentSpikeRateVanishesAtTheSaturationLevel(int index)
     {
-        var p = SpikedManifold.FromKappa(kappa, d) with
-        {
-            LossScale = lossScale, Alpha = alpha, SigmaBulk = sigmaBulk, Rho = rho, SigmaSignal = sigmaSignal,
-        };
+        var p = StageOneFormulaTests.Cases[index];
         var model = p.ToModel();
         double b = Math.Sqrt(p.GradientDescentSpikeSaturation), g0 = Rate(model, [0, b, 0], 1);
-        double scale = 4 * lossScale * alpha * p.SigmaSpike * p.SigmaSignal * rho;
+        double scale = 4 * p.LossScale * p.Alpha * p.SigmaSpike * p.SigmaSignal * p.Rho;
         Assert.True(Math.Abs(g0) <= 1e-14 * scale, $"g_v = {g0:R} at the saturation level (scale {scale:R})");
         Assert.True(Rate(model, [0, 0.99 * b, 0], 1) < 0);
         Assert.True(Rate(model, [0, 1.01 * b, 0], 1) > 0);
@@ -37,17 +36,13 @@ public class StageOneFormulaTests
     /// ⌈(x − ε)/η⌉.</summary>
     [Theory]
     [MemberData(nameof(Models))]
-    public void SpectralStageOneEndsWhereTheFirstGroupSwitches(double kappa, long d, double lossScale, double alpha, double sigmaBulk,
-        double rho, double sigmaSignal)
+    public void SpectralStageOneEndsWhereTheFirstGroupSwitches(int index)
     {
-        var p = SpikedManifold.FromKappa(kappa, d) with
-        {
-            LossScale = lossScale, Alpha = alpha, SigmaBulk = sigmaBulk, Rho = rho, SigmaSignal = sigmaSignal,
-        };
+        var p = StageOneFormulaTests.Cases[index];
         var model = p.ToModel();
         var (x, spikeFirst) = p.SpectralStageOneSwitch();
         int first = spikeFirst ? 1 : 2, other = spikeFirst ? 2 : 1;
-        double scale = 4 * lossScale * alpha * Math.Max(p.SigmaSpike, sigmaBulk) * sigmaSignal * rho;
+        double scale = 4 * p.LossScale * p.Alpha * Math.Max(p.SigmaSpike, p.SigmaBulk) * p.SigmaSignal * p.Rho;
         Assert.True(Math.Abs(Rate(model, [x, x, x], first)) <= 1e-13 * scale, $"g of the switching group = {Rate(model, [x, x, x], first):R}");
         Assert.True(Rate(model, [x, x, x], other) < 0, "the other group switched first");
 
@@ -78,24 +73,20 @@ public class GradientDescentStageOneTests
     /// η̃·4c_Lασ_i·3αΣn_jσ_jx_j² (plus rounding).</summary>
     [Theory]
     [MemberData(nameof(StageOneFormulaTests.Models), MemberType = typeof(StageOneFormulaTests))]
-    public void OneStepFromASmallStartMultipliesByTheFactors(double kappa, long d, double lossScale, double alpha, double sigmaBulk,
-        double rho, double sigmaSignal)
+    public void OneStepFromASmallStartMultipliesByTheFactors(int index)
     {
-        var p = SpikedManifold.FromKappa(kappa, d) with
-        {
-            LossScale = lossScale, Alpha = alpha, SigmaBulk = sigmaBulk, Rho = rho, SigmaSignal = sigmaSignal,
-        };
+        var p = StageOneFormulaTests.Cases[index];
         var model = p.ToModel();
-        double eta = 1e-3 / (lossScale * alpha * rho * Math.Max(sigmaSignal, Math.Max(p.SigmaSpike, sigmaBulk)) * sigmaSignal);
+        double eta = 1e-3 / (p.LossScale * p.Alpha * p.Rho * Math.Max(p.SigmaSignal, Math.Max(p.SigmaSpike, p.SigmaBulk)) * p.SigmaSignal);
         const double epsilon = 1e-5;
         var x = model.Uniform(epsilon);
         ReducedDynamics.GradientDescentStep(model, eta, x, new double[3]);
         var (signal, spike, bulk) = p.GradientDescentStageOneFactors(eta);
-        double quadratic = 3 * alpha * (sigmaSignal + p.SigmaSpike + (d - 2) * sigmaBulk) * epsilon * epsilon;
-        double[] factors = [signal, spike, bulk], sigma = [sigmaSignal, p.SigmaSpike, sigmaBulk];
+        double quadratic = 3 * p.Alpha * (p.SigmaSignal + p.SigmaSpike + (p.Dimension - 2) * p.SigmaBulk) * epsilon * epsilon;
+        double[] factors = [signal, spike, bulk], sigma = [p.SigmaSignal, p.SigmaSpike, p.SigmaBulk];
         for (int i = 0; i < 3; i++)
         {
-            double tolerance = eta * 4 * lossScale * alpha * sigma[i] * quadratic + 1e-15;
+            double tolerance = eta * 4 * p.LossScale * p.Alpha * sigma[i] * quadratic + 1e-15;
             Assert.True(Math.Abs(x[i] / epsilon - factors[i]) <= tolerance, $"group {i}: {x[i] / epsilon:R} vs {factors[i]:R} ± {tolerance:E2}");
         }
     }
