@@ -1,9 +1,11 @@
 using System.CommandLine;
 using PhaseFlow.Cli.Problems;
-using PhaseFlow.Cli.Reproduce;
-using PhaseFlow.Cli.Validation;
 using PhaseFlow.Core;
 using PhaseFlow.Foundation;
+using PhaseFlow.Experiments;
+using PhaseFlow.Experiments.Reproduce;
+using PhaseFlow.Experiments.Validation;
+using PhaseFlow.Manifold;
 using Spectre.Console;
 
 namespace PhaseFlow.Cli;
@@ -83,7 +85,7 @@ public static class CliApp
             string text = ProblemFile.ReadText(path), source = UserText.Name(Path.GetFileName(path));
             if (ManifoldProblemFile.TryParse(text, source) is { } settings)
             {
-                var manifold = ProgressBars.Solve(error, parse.GetValue(progress), bar => ManifoldCommand.Guard(() => ManifoldCommand.Run(settings, bar, ct)));
+                var manifold = ProgressBars.Solve(error, parse.GetValue(progress), bar => ManifoldCommand.Guard(() => ManifoldRuns.Run(settings, bar, ct)));
                 ManifoldCommand.Write(dir, settings, manifold);
                 output.WriteLine(ManifoldCommand.Describe(settings, manifold, dir));
                 return ExitCodes.Ok;
@@ -199,8 +201,8 @@ public static class CliApp
         };
         command.SetAction(parse => Guarded(error, ct, () =>
         {
-            var experiments = ReproduceRunner.Select(parse.GetValue(target)!);
-            var chosen = ReproduceRunner.ParseSize(parse.GetValue(size)!);
+            var experiments = SelectExperiments(parse.GetValue(target)!);
+            var chosen = ParseSize(parse.GetValue(size)!);
             string dir = parse.GetValue(outDir)!;
             OutputTarget.Folder(dir, "--out", "report.md", "report.json");
             bool show = parse.GetValue(progress) ?? ProgressBars.Interactive(error);
@@ -214,6 +216,26 @@ public static class CliApp
         }));
         return command;
     }
+
+    /// <summary>The experiments named by <paramref name="target"/> (an id or <c>all</c>).</summary>
+    /// <exception cref="InputException">Unknown name.</exception>
+    internal static IReadOnlyList<Experiment> SelectExperiments(string target)
+    {
+        if (string.Equals(target, "all", StringComparison.OrdinalIgnoreCase)) return ReproduceRunner.Experiments;
+        return ReproduceRunner.Find(target) is { } one
+            ? [one]
+            : throw new InputException($"unknown experiment {UserText.Quote(target)}: expected one of {string.Join(", ", ReproduceRunner.Experiments.Select(e => e.Id))} or all");
+    }
+
+    /// <summary>Parses a size name.</summary>
+    /// <exception cref="InputException">Unknown name.</exception>
+    private static ReproduceSize ParseSize(string name) => name.ToLowerInvariant() switch
+    {
+        "quick" => ReproduceSize.Quick,
+        "default" => ReproduceSize.Default,
+        "paper" => ReproduceSize.Paper,
+        _ => throw new InputException($"--size must be quick, default or paper, got {UserText.Quote(name)}"),
+    };
 
     private static Command BuildValidate(TextWriter output, TextWriter error, CancellationToken ct)
     {

@@ -3,8 +3,9 @@ using System.CommandLine.Help;
 using System.Globalization;
 using System.Text;
 using PhaseFlow.Cli.Problems;
-using PhaseFlow.Cli.Reproduce;
-using PhaseFlow.Cli.Validation;
+using PhaseFlow.Experiments;
+using PhaseFlow.Experiments.Reproduce;
+using PhaseFlow.Experiments.Validation;
 
 namespace PhaseFlow.Cli;
 

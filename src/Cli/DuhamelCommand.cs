@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using PhaseFlow.Cli.Problems;
+using PhaseFlow.Experiments;
 using PhaseFlow.Volterra;
 using PhaseFlow.Duhamel;
 

@@ -3,6 +3,7 @@ using System.Text;
 using PhaseFlow.Cli.Problems;
 using PhaseFlow.Duhamel;
 using PhaseFlow.Foundation;
+using PhaseFlow.Experiments;
 
 namespace PhaseFlow.Cli;
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using PhaseFlow.Cli.Problems;
 using PhaseFlow.Core;
 using PhaseFlow.Foundation;
+using PhaseFlow.Experiments;
 using PhaseFlow.Hierarchy;
 
 namespace PhaseFlow.Cli;

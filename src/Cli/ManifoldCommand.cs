@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using PhaseFlow.Cli.Problems;
 using PhaseFlow.Foundation;
+using PhaseFlow.Experiments;
 using PhaseFlow.Manifold;
 
 namespace PhaseFlow.Cli;
@@ -12,26 +13,6 @@ namespace PhaseFlow.Cli;
 /// with <c>--full</c>), and <c>phaseflow manifold compare</c>: GD against SpecGD over κ.</summary>
 public static class ManifoldCommand
 {
-    /// <summary>Everything one run needs, as parsed from the command line.</summary>
-    /// <param name="Method">gd, specgd, gf or specgf.</param>
-    /// <param name="Parameters">The spiked model.</param>
-    /// <param name="Kappa">κ (σ_v = 1 + κ).</param>
-    /// <param name="Eta">η̃ or η; for the flows the time between recorded steps (horizon = steps·η).</param>
-    /// <param name="Steps">Number of steps (flows: the horizon in units of η).</param>
-    /// <param name="Init">ε of W_0 = ε Q_0 (a = b = c = ε).</param>
-    /// <param name="Every">Record every k-th step (null: about 1000 evenly spaced samples).</param>
-    /// <param name="Full">Full-matrix run settings, or null for the reduced dynamics.</param>
-    public sealed record Settings(ManifoldMethod Method, SpikedManifold Parameters, double Kappa, double Eta, long Steps, double Init, long? Every,
-        FullSettings? Full);
-
-    /// <summary>Full-matrix settings.</summary>
-    /// <param name="Width">m (≥ d).</param>
-    /// <param name="Samples">n for a finite-sample gradient, null for the population gradient.</param>
-    /// <param name="Resample">Fresh samples every step.</param>
-    /// <param name="Polar">Polar backend.</param>
-    /// <param name="Seed">Seed of Q_0 and of the samples.</param>
-    public sealed record FullSettings(int Width, int? Samples, bool Resample, PolarMethod Polar, int Seed);
-
     internal static Command Build(TextWriter output, CancellationToken ct, Func<Func<int>, int> guarded)
     {
         var method = new Option<string>("--method") { Description = "gd, specgd, gf or specgf." };
@@ -52,7 +33,7 @@ public static class ManifoldCommand
             var settings = common.Read(parse, m, parse.GetValue(every));
             string dir = parse.GetValue(outDir)!;
             OutputTarget.Folder(dir, "--out", "trajectory.csv", "summary.json");
-            var result = Guard(() => Run(settings, null, ct));
+            var result = Guard(() => ManifoldRuns.Run(settings, null, ct));
             Write(dir, settings, result);
             output.WriteLine(Describe(settings, result, dir));
             return ExitCodes.Ok;
@@ -77,7 +58,7 @@ public static class ManifoldCommand
             if (!(spec > 0) || !double.IsFinite(spec)) throw new InputException($"--spec-eta must be finite and > 0, got {F(spec)}");
             string dir = parse.GetValue(compareOut)!;
             OutputTarget.Folder(dir, "--out", "compare.md", "compare.csv");
-            var rows = Guard(() => Compare(gd, spec, values, ct));
+            var rows = Guard(() => ManifoldRuns.Compare(gd, spec, values, ct));
             string markdown = CompareMarkdown(gd, spec, rows);
             AtomicFile.WriteAll(dir, [("compare.md", w => w.Write(markdown)), ("compare.csv", w => w.Write(CompareCsv(rows)))]);
             output.Write(markdown);
@@ -112,7 +93,7 @@ public static class ManifoldCommand
                 command.Options.Add(o);
         }
 
-        public Settings Read(ParseResult parse, ManifoldMethod method, long? every, double? kappaOverride = null)
+        public ManifoldRunSettings Read(ParseResult parse, ManifoldMethod method, long? every, double? kappaOverride = null)
         {
             bool full = parse.GetValue(_full);
             // The same range as a problem file's full.seed, whether or not --full uses it.
@@ -122,8 +103,8 @@ public static class ManifoldCommand
             if (!full && (m is not null || samples is not null || parse.GetValue(_resample)))
                 throw new InputException("--m, --samples and --resample need --full");
             if (!full && parse.GetValue(_polar) is not null) throw new InputException("--polar needs --full");
-            var request = full ? new FullRequest(m, samples, parse.GetValue(_resample), parse.GetValue(_polar) ?? "svd", parse.GetValue(_seed)) : null;
-            return CreateSettings(method, kappaOverride ?? parse.GetValue(_kappa), parse.GetValue(_d), parse.GetValue(_eta), parse.GetValue(_steps),
+            var request = full ? new ManifoldInput.FullRequest(m, samples, parse.GetValue(_resample), parse.GetValue(_polar) ?? "svd", parse.GetValue(_seed)) : null;
+            return ManifoldInput.Create(method, kappaOverride ?? parse.GetValue(_kappa), parse.GetValue(_d), parse.GetValue(_eta), parse.GetValue(_steps),
                 parse.GetValue(_init), every, parse.GetValue(_alpha), parse.GetValue(_lossScale), parse.GetValue(_rho), request, OptionName);
         }
 
@@ -133,59 +114,6 @@ public static class ManifoldCommand
             "method" => "--method",
             _ => "--" + parameter,
         };
-    }
-
-    /// <summary>Full-matrix settings as asked for, before validation.</summary>
-    /// <param name="Width">m, or null for m = d.</param>
-    /// <param name="Samples">n, or null for the population gradient.</param>
-    /// <param name="Resample">Fresh samples every step.</param>
-    /// <param name="Polar">svd, eigen, newton-schulz or muon.</param>
-    /// <param name="Seed">Seed of Q_0 and of the samples.</param>
-    public sealed record FullRequest(int? Width, int? Samples, bool Resample, string Polar, int Seed);
-
-    /// <summary>Validates one run's settings, whether they come from the command line or a problem file;
-    /// <paramref name="name"/> turns a parameter (eta, steps, init, every, d, m, samples, polar, kappa, alpha, lossScale, rho,
-    /// method, full) into the name the user wrote (<c>--eta</c>, <c>dynamics.eta</c>).</summary>
-    /// <exception cref="InputException">A value out of range, named.</exception>
-    public static Settings CreateSettings(ManifoldMethod method, double kappa, long d, double eta, long steps, double init, long? every,
-        double alpha, double lossScale, double rho, FullRequest? full, Func<string, string> name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        if (!(eta > 0) || !double.IsFinite(eta)) throw new InputException($"{name("eta")} must be finite and > 0, got {F(eta)}");
-        if (steps < 1 || steps > 1L << 40) throw new InputException($"{name("steps")} must be an integer in [1, 2^40], got {steps}");
-        if (every is { } e && (e < 1 || e > steps)) throw new InputException($"{name("every")} must be an integer in [1, {name("steps")} = {steps}], got {e}");
-        // Every recorded sample is kept in memory: at most 10^7 of them.
-        if (every is { } k && steps / k > 10_000_000)
-            throw new InputException($"{name("every")} must be at least {name("steps")}/10^7 = {(steps + 9_999_999) / 10_000_000} (at most 10^7 recorded samples), got {k}");
-        // The alignments are a²/(a² + b²): below 1e-150, ε² underflows and they were written as NaN with exit 0.
-        if (!(init >= 1e-150) || !double.IsFinite(init)) throw new InputException($"{name("init")} must be finite and >= 1e-150 (ε² must not underflow), got {F(init)}");
-        SpikedManifold parameters;
-        try
-        {
-            parameters = SpikedManifold.FromKappa(kappa, d) with { Alpha = alpha, LossScale = lossScale, Rho = rho };
-        }
-        catch (InvalidParameterException ex)
-        {
-            throw new InputException($"{name(ex.Parameter)} must be {ex.Rule}, got {ex.Actual}");
-        }
-        // The loss is quartic in ε: a start whose loss overflows cannot be run (or written).
-        var model = parameters.ToModel();
-        if (!double.IsFinite(model.Loss(model.Uniform(init))))
-            throw new InputException($"{name("init")} must give a finite initial loss (it is quartic in ε), got {F(init)}");
-        FullSettings? fullSettings = null;
-        if (full is { } request)
-        {
-            if (!method.IsDiscrete())
-                throw new InputException($"{name("full")} runs gd and specgd (the flows run on the reduced model), got {name("method")} {method.ShortName()}");
-            if (d > Covariance.MaxDimension) throw new InputException($"{name("d")} must be at most {Covariance.MaxDimension} with {name("full")}, got {d}");
-            int width = request.Width ?? (int)d;
-            if (width < d || width > Covariance.MaxDimension)
-                throw new InputException($"{name("m")} must be in [d = {d}, {Covariance.MaxDimension}] (W_0 = ε Q_0 needs Q_0 Q_0ᵀ = I), got {width}");
-            if (request.Samples is { } n && (n < 1 || (long)n * d > 1L << 27))
-                throw new InputException($"{name("samples")} must be in [1, 2^27 / d = {(1L << 27) / d}], got {n}");
-            fullSettings = new FullSettings(width, request.Samples, request.Resample, ParsePolar(request.Polar, name("polar")), request.Seed);
-        }
-        return new Settings(method, parameters, kappa, eta, steps, init, every, fullSettings);
     }
 
     /// <summary>A run that diverged or could not finish is an input error (message + exit code 2).</summary>
@@ -202,15 +130,6 @@ public static class ManifoldCommand
         catch (InvalidParameterException) { throw new InputException($"--method must be gd, specgd, gf or specgf, got {UserText.Quote(name)}"); }
     }
 
-    private static PolarMethod ParsePolar(string name, string option) => name.ToLowerInvariant() switch
-    {
-        "svd" => PolarMethod.Svd,
-        "eigen" => PolarMethod.GramEigen,
-        "newton-schulz" => PolarMethod.NewtonSchulz,
-        "muon" => PolarMethod.MuonNewtonSchulz,
-        _ => throw new InputException($"{option} must be svd, eigen, newton-schulz or muon, got {UserText.Quote(name)}"),
-    };
-
     private static double[] ParseList(string text, string option)
     {
         var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -220,26 +139,6 @@ public static class ManifoldCommand
             : throw new InputException($"{option} must be numbers > -1, got {UserText.Quote(p)}")).ToArray();
     }
 
-    /// <summary>Runs one setting (reduced, or full matrix).</summary>
-    public static ManifoldResult Run(Settings s, IProgress<SimulationProgress>? progress, CancellationToken ct)
-    {
-        var model = s.Parameters.ToModel();
-        var x0 = model.Uniform(s.Init);
-        // Recorded steps: every k-th (and the last), or at most 1001 evenly spaced; the flows record at t = k·η.
-        long stride = s.Every ?? Math.Max(1, (long)Math.Ceiling(s.Steps / 1000.0));
-        var indices = Enumerable.Range(0, (int)(s.Steps / stride) + 1).Select(i => (double)(i * stride)).Append(s.Steps).ToArray();
-        double horizon = s.Method.IsDiscrete() ? s.Steps : s.Steps * s.Eta;
-        var output = s.Method.IsDiscrete() ? OutputSchedule.At(indices) : OutputSchedule.At(indices.Select(k => Math.Min(horizon, k * s.Eta)).ToArray());
-        var recording = new ManifoldOptions { Output = output };
-        if (s.Full is not { } full)
-            return ReducedDynamics.Solve(new ManifoldProblem(model, x0, s.Method, horizon, s.Eta), recording, progress, ct);
-        var fullModel = FullMatrixModel.FromManifold(model);
-        var q0 = RandomMatrices.Orthogonal((int)s.Parameters.Dimension, full.Width, full.Seed);
-        var gradient = full.Samples is { } n ? GradientSource.Samples(n, full.Seed + 1, full.Resample) : GradientSource.Population;
-        return FullMatrixDynamics.Solve(new FullMatrixProblem(fullModel, fullModel.Frame!.Embed(x0, q0), s.Method, s.Steps, s.Eta),
-            new FullMatrixOptions { Frame = q0, Gradient = gradient, Polar = new PolarOptions { Method = full.Polar }, Recording = recording }, progress, ct);
-    }
-
     private static string F(double x) => x.ToString("R", CultureInfo.InvariantCulture);
 
     private static JsonObject? Stage(StageTime? t) => t is null ? null : new JsonObject { ["t"] = t.Time, ["step"] = t.Step };
@@ -247,7 +146,7 @@ public static class ManifoldCommand
     private static double? Finite(double x) => double.IsFinite(x) ? x : null;
 
     /// <summary>summary.json of a run.</summary>
-    public static JsonObject Summary(Settings s, ManifoldResult r)
+    public static JsonObject Summary(ManifoldRunSettings s, ManifoldResult r)
     {
         var p = s.Parameters;
         var names = r.Trajectory.CoordinateNames;
@@ -317,14 +216,14 @@ public static class ManifoldCommand
         return summary;
     }
 
-    internal static void Write(string dir, Settings s, ManifoldResult r) =>
+    internal static void Write(string dir, ManifoldRunSettings s, ManifoldResult r) =>
         AtomicFile.WriteAll(dir,
         [
             ("trajectory.csv", w => r.Trajectory.WriteCsv(w)),
             ("summary.json", w => { w.Write(Summary(s, r).ToJsonString(JsonFiles.Options)); w.Write('\n'); }),
         ]);
 
-    internal static string Describe(Settings s, ManifoldResult r, string dir)
+    internal static string Describe(ManifoldRunSettings s, ManifoldResult r, string dir)
     {
         var inv = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
@@ -336,43 +235,10 @@ public static class ManifoldCommand
         return text.ToString();
     }
 
-    /// <summary>One row of <c>manifold compare</c>.</summary>
-    /// <param name="Kappa">κ.</param>
-    /// <param name="Method">gd or specgd.</param>
-    /// <param name="Result">The run.</param>
-    public sealed record CompareRow(double Kappa, ManifoldMethod Method, ManifoldResult Result);
-
-    /// <summary>GD (step <paramref name="gd"/>.Eta) and SpecGD (step <paramref name="specEta"/>) for every κ.</summary>
-    public static IReadOnlyList<CompareRow> Compare(Settings gd, double specEta, IReadOnlyList<double> kappas, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(gd);
-        var rows = new List<CompareRow>();
-        foreach (double kappa in kappas)
-        {
-            var parameters = gd.Parameters with { SigmaSpike = gd.Parameters.SigmaSignal * (1 + kappa) };
-            foreach (var (method, eta) in new[] { (ManifoldMethod.GradientDescent, gd.Eta), (ManifoldMethod.SpectralGradientDescent, specEta) })
-            {
-                ct.ThrowIfCancellationRequested();
-                var s = gd with { Method = method, Parameters = parameters, Kappa = kappa, Eta = eta };
-                ManifoldResult result;
-                try
-                {
-                    result = Run(s, null, ct);
-                }
-                catch (ManifoldDivergedException e)
-                {
-                    throw new InputException($"κ = {kappa.ToString("G", CultureInfo.InvariantCulture)}, {method.ShortName()}: {e.Message}");
-                }
-                rows.Add(new CompareRow(kappa, method, result));
-            }
-        }
-        return rows;
-    }
-
     private static string Cell(StageTime? t) => t?.Step is { } k ? k.ToString(CultureInfo.InvariantCulture) : "—";
 
     /// <summary>The comparison as a Markdown table.</summary>
-    public static string CompareMarkdown(Settings gd, double specEta, IReadOnlyList<CompareRow> rows)
+    public static string CompareMarkdown(ManifoldRunSettings gd, double specEta, IReadOnlyList<ManifoldCompareRow> rows)
     {
         ArgumentNullException.ThrowIfNull(gd);
         ArgumentNullException.ThrowIfNull(rows);
@@ -394,7 +260,7 @@ public static class ManifoldCommand
     }
 
     /// <summary>The comparison as CSV.</summary>
-    public static string CompareCsv(IReadOnlyList<CompareRow> rows)
+    public static string CompareCsv(IReadOnlyList<ManifoldCompareRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
         var sb = new StringBuilder("kappa,method,max_spike_ratio,max_spike_ratio_step,min_signal_vs_spike,steps_to_1e-3,steps_to_1e-5,final_loss\n");

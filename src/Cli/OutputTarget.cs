@@ -1,4 +1,5 @@
 using PhaseFlow.Cli.Problems;
+using PhaseFlow.Experiments;
 
 namespace PhaseFlow.Cli;
 

@@ -42,6 +42,54 @@ public sealed record SpikedManifold(long Dimension)
         return new SpikedManifold(dimension) { SigmaSpike = 1 + kappa };
     }
 
+    /// <summary>GD's Stage II constant K = (8/3)(2d + 2)·c_L·α²·σ_⊥²: once the spike is gone and the signal sits where
+    /// T + 2μ_θ = 0, the bulk obeys dc/dt = −(K/2)c³, so c^{−2} = Kt + C and c(t) ≈ (Kt)^{−1/2}
+    /// (specgd-manifold.md §4; docs/manifold.md, "GD's bulk decays like t^{−1/2}").</summary>
+    public double StageTwoBulkConstant => 8.0 / 3 * (2 * Dimension + 2) * LossScale * Alpha * Alpha * SigmaBulk * SigmaBulk;
+
+    /// <summary>GD's Stage I: while a, b, c ≪ 1 the map x_i ← (1 − η̃g_i)x_i is linear, with g_i = 4c_Lασ_i(T + 2μ_i) at its
+    /// x → 0 limit: a ← (1 + 12η̃c_Lασ_θ²ρ)a, b ← (1 + 4η̃c_Lασ_vσ_θρ)b, c ← (1 + 4η̃c_Lασ_⊥σ_θρ)c (specgd-manifold.md §4), so
+    /// b/a grows like (Spike/Signal)^k, and only when σ_v &gt; 3σ_θ.</summary>
+    /// <param name="stepSize">η̃.</param>
+    /// <returns>The three growth factors per step.</returns>
+    public (double Signal, double Spike, double Bulk) GradientDescentStageOneFactors(double stepSize) =>
+    (
+        1 + 12 * stepSize * LossScale * Alpha * SigmaSignal * SigmaSignal * Rho,
+        1 + 4 * stepSize * LossScale * Alpha * SigmaSpike * SigmaSignal * Rho,
+        1 + 4 * stepSize * LossScale * Alpha * SigmaBulk * SigmaSignal * Rho
+    );
+
+    /// <summary>GD's spike saturation level b² = σ_θρ/(3ασ_v): the spike stops growing when g_v ∝ T + 2μ_v turns ≥ 0, and with
+    /// the signal and the bulk still negligible T + 2μ_v = −σ_θρ + 3σ_vαb² (specgd-manifold.md §4). The signal and bulk
+    /// terms lower the crossing by the fraction δ = (σ_θαa² + (d − 2)σ_⊥αc²)/(σ_θρ).</summary>
+    public double GradientDescentSpikeSaturation => SigmaSignal * Rho / (3 * Alpha * SigmaSpike);
+
+    /// <summary>Where SpecGD's Stage I ends: every coordinate moves along the uniform ray x = ε + kη until a group's
+    /// T + 2μ_i turns ≥ 0, with T = σ_θ(αx² − ρ) + σ_vαx² + (d − 2)σ_⊥αx². The spike switches at
+    /// x² = σ_θρ/(α(σ_θ + 3σ_v + (d − 2)σ_⊥)), the bulk at x² = σ_θρ/(α(σ_θ + σ_v + dσ_⊥)), whichever x is smaller (the spike
+    /// when σ_v ≥ σ_⊥); the first switch is at step ⌈(x − ε)/η⌉.</summary>
+    /// <returns>x at the first switch, and whether it is the spike's (otherwise the bulk's).</returns>
+    public (double Coordinate, bool SpikeFirst) SpectralStageOneSwitch()
+    {
+        double d = Dimension, spike = SigmaSignal + 3 * SigmaSpike + (d - 2) * SigmaBulk, bulk = SigmaSignal + SigmaSpike + d * SigmaBulk;
+        return (Math.Sqrt(SigmaSignal * Rho / (Alpha * Math.Max(spike, bulk))), spike >= bulk);
+    }
+
+    /// <summary>q = σ_θ/((d + 1)σ_⊥), the small parameter of SpecGF's finish (<see cref="SpectralFlowFinishTime"/>).</summary>
+    public double SpectralFlowFinishParameter => SigmaSignal / ((Dimension + 1) * SigmaBulk);
+
+    /// <summary>SpecGF's time to reach the solution from W_0 = ε Q_0, in units of R = √(ρ/α): t*/R ≈ 1 − ε/R + q/2 − q²/8, with
+    /// q = <see cref="SpectralFlowFinishParameter"/> and an error of order q³. The signal grows at unit speed; with spike
+    /// and bulk sliding (T + 2μ_v = T + 2μ_⊥ = 0), T = 2μ_θ/(d + 1) and the bulk slides on c² = σ_θ(ρ − αa²)/((d + 1)ασ_⊥). It
+    /// leaves that surface when its speed |dc/da| reaches 1, at R − a = qR/2 − 3q²R/8 with c = qR − q²R/2, then falls to 0
+    /// at unit speed while the signal waits at R (docs/manifold.md; the spec's t* ≈ √(ρ/α) is the limit d → ∞).</summary>
+    /// <param name="epsilon">ε of W_0 = ε Q_0.</param>
+    public double SpectralFlowFinishTime(double epsilon)
+    {
+        double root = Math.Sqrt(Rho / Alpha), q = SpectralFlowFinishParameter;
+        return 1 - epsilon / root + q / 2 - q * q / 8;
+    }
+
     /// <summary>The grouped form (signal, spike, bulk with multiplicities 1, 1, d − 2) the solvers run on.</summary>
     public ManifoldModel ToModel() => ManifoldModel.FromSpiked(this);
 }

@@ -136,7 +136,7 @@ public class CliTests
         Assert.True(doc.RootElement.GetProperty("passed").GetBoolean());
         // Every check gives at least one row; the power-law hierarchy check gives one per (closure, K).
         int rows = doc.RootElement.GetProperty("checks").GetArrayLength();
-        Assert.True(rows > PhaseFlow.Cli.Validation.ValidationSuite.Checks.Count, $"{rows} rows");
+        Assert.True(rows > PhaseFlow.Experiments.Validation.ValidationSuite.Checks.Count, $"{rows} rows");
         Assert.Equal(rows, run.Output.Split('\n').Count(l => l.StartsWith("| ", StringComparison.Ordinal)) - 1);
         Assert.Contains("hierarchy (geometric closure, K = 8) vs direct GF", run.Output);
     }

@@ -141,16 +141,3 @@ public class ManifoldCliTests
         Assert.Contains("--out", run.Error, StringComparison.Ordinal);
     }
 }
-
-public class ManifoldValidationRowTests
-{
-    [Fact]
-    public void ManifoldValidationRowsPass()
-    {
-        var checks = PhaseFlow.Cli.Validation.ValidationSuite.Checks.Where(c => c.Name.StartsWith("manifold:", StringComparison.Ordinal)).ToArray();
-        Assert.Equal(7, checks.Length);
-        foreach (var check in checks)
-            foreach (var row in check.Run(false))
-                Assert.True(row.Pass, $"{row.Check}: {row.Error:E2} > {row.Tolerance:E2} ({row.Detail})");
-    }
-}

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using PhaseFlow.Cli.Reproduce;
-using PhaseFlow.Tests.Shared;
+using PhaseFlow.Experiments.Reproduce;
+using PhaseFlow.Experiments.Tests;
 
 namespace PhaseFlow.Cli.Tests;
 
@@ -8,7 +8,7 @@ namespace PhaseFlow.Cli.Tests;
 /// refused, and the committed CLI reference equal to what the code generates.</summary>
 public class ReproduceCliTests
 {
-    /// <summary>fig2 and fig3 at the quick size: every table ≥ 10 rows, every PNG > 5 kB.</summary>
+    /// <summary>fig3 at the quick size: every table ≥ 10 rows, every PNG > 5 kB.</summary>
     private static readonly OutputSizes Quick = new(10, 0, 5000);
 
     /// <summary>Through the command line, with and without progress bars: the bars (Spectre.Console) go to standard error
@@ -24,28 +24,10 @@ public class ReproduceCliTests
         Assert.Contains("fig3:", run.Output);
         Assert.DoesNotContain("100%", run.Output);
         Assert.Equal(progress, run.Error.Contains("100%", StringComparison.Ordinal));
-        var report = ReproduceRunner.Run(ReproduceRunner.Select("fig3"), ReproduceSize.Quick)[0];
+        var report = ReproduceRunner.Run([ReproduceRunner.Find("fig3")!], ReproduceSize.Quick)[0];
         ReproduceAssert.Written(dir.Path, report, Quick);
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(dir.Path, "report.json")))!;
         Assert.Equal("quick", (string?)json["size"]);
-    }
-
-    [Fact]
-    public void Fig2QuickAgreesWithTheReduction()
-    {
-        using var dir = new TempDir();
-        var report = ReproduceAssert.RunQuick("fig2", dir, Quick);
-        Assert.Contains(report.Comparisons, c => c.Quantity.StartsWith("T_1", StringComparison.Ordinal) && c.Agrees == true);
-    }
-
-    /// <summary>A seed fixes every draw: two runs give the same tables.</summary>
-    [Fact]
-    public void ExperimentsAreDeterministic()
-    {
-        var first = ReproduceRunner.Run(ReproduceRunner.Select("fig3"), ReproduceSize.Quick)[0];
-        var second = ReproduceRunner.Run(ReproduceRunner.Select("fig3"), ReproduceSize.Quick)[0];
-        Assert.Equal(first.Tables[0].Rows.SelectMany(r => r), second.Tables[0].Rows.SelectMany(r => r));
-        Assert.Equal(first.Comparisons.Select(c => c.Measured), second.Comparisons.Select(c => c.Measured));
     }
 
     [Theory]

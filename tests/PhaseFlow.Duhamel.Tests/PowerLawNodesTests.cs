@@ -1,4 +1,3 @@
-using PhaseFlow.Duhamel;
 using PhaseFlow.Foundation;
 using Xunit.Abstractions;
 

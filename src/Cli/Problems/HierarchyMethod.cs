@@ -1,5 +1,6 @@
 using PhaseFlow.Core;
 using PhaseFlow.Foundation;
+using PhaseFlow.Experiments;
 using PhaseFlow.Hierarchy;
 
 namespace PhaseFlow.Cli.Problems;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using PhaseFlow.Foundation;
+using PhaseFlow.Experiments;
 
 namespace PhaseFlow.Cli.Problems;
 

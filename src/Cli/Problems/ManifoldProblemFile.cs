@@ -11,7 +11,7 @@ public static class ManifoldProblemFile
     /// null otherwise (malformed text included: <see cref="ProblemFile.Parse"/> reports it). <paramref name="source"/> names
     /// the file in messages.</summary>
     /// <exception cref="InputException">A manifold problem with an invalid or unknown field, named.</exception>
-    public static ManifoldCommand.Settings? TryParse(string text, string source = "problem")
+    public static ManifoldRunSettings? TryParse(string text, string source = "problem")
     {
         JsonDocument doc;
         try
@@ -51,7 +51,7 @@ public static class ManifoldProblemFile
         }
     }
 
-    private static ManifoldCommand.Settings Build(JsonObjectReader root)
+    private static ManifoldRunSettings Build(JsonObjectReader root)
     {
         root.String("model", null);
         root.String("name", null);
@@ -80,16 +80,16 @@ public static class ManifoldProblemFile
             every = (long)e;
             output.Finish();
         }
-        ManifoldCommand.FullRequest? full = null;
+        ManifoldInput.FullRequest? full = null;
         if (root.Object("full") is { } f)
         {
             int? width = f.Has("m") ? f.Int("m", 3, int.MaxValue) : null;
             int? samples = f.Has("samples") ? f.Int("samples", 1, int.MaxValue) : null;
-            full = new ManifoldCommand.FullRequest(width, samples, f.Bool("resample", false), f.String("polar", "svd")!, f.Int("seed", 0, int.MaxValue, 1));
+            full = new ManifoldInput.FullRequest(width, samples, f.Bool("resample", false), f.String("polar", "svd")!, f.Int("seed", 0, int.MaxValue, 1));
             f.Finish();
         }
         root.Finish();
-        return ManifoldCommand.CreateSettings(method, kappa, (long)dValue, eta, (long)stepsValue, init, every, alpha, lossScale, rho, full,
+        return ManifoldInput.Create(method, kappa, (long)dValue, eta, (long)stepsValue, init, every, alpha, lossScale, rho, full,
             parameter => parameter switch
             {
                 "eta" => "dynamics.eta",

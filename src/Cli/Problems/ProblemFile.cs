@@ -1,6 +1,7 @@
 using System.Text.Json;
 using PhaseFlow.Core;
 using PhaseFlow.Foundation;
+using PhaseFlow.Experiments;
 using PhaseFlow.Hierarchy;
 
 namespace PhaseFlow.Cli.Problems;

@@ -1,9 +1,0 @@
-namespace PhaseFlow.Cli;
-
-/// <summary>Markdown table text shared by the validation table, the reproduce report and the CLI reference.</summary>
-internal static class MarkdownTable
-{
-    /// <summary>A table cell: '|' escaped, line breaks as spaces (either would end the row).</summary>
-    public static string Cell(string? text) =>
-        (text ?? "").Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
-}
