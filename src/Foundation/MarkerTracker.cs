@@ -6,27 +6,20 @@ namespace PhaseFlow.Foundation;
 /// Created by <see cref="MarkerTracker.Add"/>.</summary>
 public sealed class LevelMarker
 {
-    internal LevelMarker(string name, double level, EventDirection direction, bool strict, OdeEventFunction? eventFunction)
-    {
-        Name = name;
-        Level = level;
-        Direction = direction;
-        Strict = strict;
-        EventFunction = eventFunction;
-    }
+    internal LevelMarker() { }
 
     /// <summary>The marker's name, also the name of its <see cref="OdeEvent"/>.</summary>
-    public string Name { get; }
+    public string Name { get; internal init; } = "";
 
     /// <summary>The level.</summary>
-    public double Level { get; }
+    public double Level { get; internal init; }
 
     /// <summary><see cref="EventDirection.Rising"/>: the quantity reaches the level from below (holds when quantity ≥ level);
     /// <see cref="EventDirection.Falling"/>: from above (holds when quantity ≤ level).</summary>
-    public EventDirection Direction { get; }
+    public EventDirection Direction { get; internal init; }
 
     /// <summary>The level itself does not count: a sample holds when quantity &gt; level (rising) or &lt; level (falling).</summary>
-    public bool Strict { get; }
+    public bool Strict { get; internal init; }
 
     /// <summary>g(t, y) located on a dense output: its sign change in <see cref="Direction"/> is the crossing (usually the
     /// quantity minus the level, written as the caller's formula). Null for a marker only fed sample by sample.</summary>
@@ -92,7 +85,7 @@ public sealed class MarkerTracker
         ArgumentException.ThrowIfNullOrEmpty(name);
         if (direction == EventDirection.Both) throw new ArgumentException("a first crossing has a direction: Rising or Falling", nameof(direction));
         if (_markers.Any(m => m.Name == name)) throw new ArgumentException($"marker '{name}' already added", nameof(name));
-        var marker = new LevelMarker(name, level, direction, strict, eventFunction);
+        var marker = new LevelMarker { Name = name, Level = level, Direction = direction, Strict = strict, EventFunction = eventFunction };
         _markers.Add(marker);
         return marker;
     }
