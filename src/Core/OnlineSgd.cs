@@ -85,21 +85,13 @@ public sealed record OnlineSgd : IDirectSimulator
     public SimulationResult Solve(PhaseRetrievalProblem problem, SimulationOptions options, IProgress<SimulationProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(problem);
-        SimulationMemory.EnsureFits(this, problem.Model.Dimension);
-        long steps = DiscreteSteps.Count(problem.Horizon);
+        var run = new DiscreteRun(this, StepSize, problem, options, progress, stochastic: true);
         var model = problem.Model;
-        var recorder = new RunRecorder(Name, model, options, progress, Unit, StepSize);
-        recorder.Notes = SimulationNote.ForStart(problem, stochastic: true);
-        double[] outputs = options.Output.Resolve(problem.Horizon, integerSteps: true);
-        var w = problem.InitialWeights.ToArray();
+        var w = run.Weights;
         var sampler = new GradientSampler(model, Noise, Seed);
         var gradient = BatchSize > 1 ? new double[w.Length] : null;
         var initial = model.Statistics(w);
-        recorder.Track(0, initial.S, initial.U);
-        int next = 0;
-        if (outputs[0] == 0) { recorder.Record(0, w); next++; }
-        for (long k = 1; k <= steps; k++)
+        return run.Run(initial.S, initial.U, k =>
         {
             bool finite = true;
             if (gradient is null) finite = double.IsFinite(sampler.AddGradient(w, w, -StepSize));
@@ -110,16 +102,8 @@ public sealed record OnlineSgd : IDirectSimulator
                 for (int i = 0; i < w.Length; i++) w[i] -= StepSize * gradient[i];
             }
             var st = model.Statistics(w);
-            if (!finite) throw recorder.Diverged(k);
-            recorder.Track(k, st.S, st.U); // throws on a non-finite s, u or loss
-            if (next < outputs.Length && outputs[next] == k) { recorder.Record(k, w); next++; }
-            if ((k & 255) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                recorder.Report(k, steps, k);
-            }
-        }
-        recorder.Report(steps, steps, steps, force: true);
-        return recorder.Result(w, new SimulationStatistics(Name, steps, 0, steps * BatchSize));
+            if (!finite) throw run.Recorder.Diverged(k);
+            return (st.S, st.U);
+        }, reportEvery: 256, evaluationsPerStep: BatchSize, cancellationToken);
     }
 }

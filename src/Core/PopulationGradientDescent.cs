@@ -26,34 +26,18 @@ public sealed record PopulationGradientDescent : IDirectSimulator
     public SimulationResult Solve(PhaseRetrievalProblem problem, SimulationOptions options, IProgress<SimulationProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(problem);
-        SimulationMemory.EnsureFits(this, problem.Model.Dimension);
-        long steps = DiscreteSteps.Count(problem.Horizon);
+        var run = new DiscreteRun(this, StepSize, problem, options, progress, stochastic: false);
         var model = problem.Model;
-        var recorder = new RunRecorder(Name, model, options, progress, Unit, StepSize);
-        recorder.Notes = SimulationNote.ForStart(problem, stochastic: false);
-        double[] outputs = options.Output.Resolve(problem.Horizon, integerSteps: true);
-        var w = problem.InitialWeights.ToArray();
-        var lambda = model.Lambda;
-        var qt = model.QTeacher;
+        var w = run.Weights;
+        var lambda = model.LambdaArray;
+        var qt = model.QTeacherArray;
         double eta = StepSize, sStar = model.SStar;
         var (s, u) = VectorKernels.QuadraticAndCross(lambda, qt, w);
-        recorder.Track(0, s, u);
-        int next = 0;
-        if (outputs[0] == 0) { recorder.Record(0, w); next++; }
-        for (long k = 1; k <= steps; k++)
+        return run.Run(s, u, _ =>
         {
             (s, u) = VectorKernels.DescentStep(lambda, qt, w, 4 * eta * (sStar - 3 * s), 8 * eta * u);
-            recorder.Track(k, s, u); // throws on a non-finite s, u or loss
-            if (next < outputs.Length && outputs[next] == k) { recorder.Record(k, w); next++; }
-            if ((k & 4095) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                recorder.Report(k, steps, k);
-            }
-        }
-        recorder.Report(steps, steps, steps, force: true);
-        return recorder.Result(w, new SimulationStatistics(Name, steps, 0, steps));
+            return (s, u);
+        }, reportEvery: 4096, evaluationsPerStep: 1, cancellationToken);
     }
 }
 

@@ -177,35 +177,24 @@ public sealed record PopulationGradientFlow : IDirectSimulator
         double[] outputs = options.Output.Resolve(problem.Horizon, integerSteps: false);
         var ode = new OdeProblem(RightHandSide(model), 0, problem.InitialWeights, problem.Horizon);
         var start = model.Statistics(problem.InitialWeights);
-        recorder.Track(0, start.S, start.U);
         var lambda = model.LambdaArray;
         var qt = model.QTeacherArray;
-        // Markers are events located on the dense output. The driver evaluates each event first at the step end, so the
-        // step callback knows when a threshold has been passed for good; from then on the event costs nothing (at large d
-        // every pass over w counts). Until then the crossing event also keeps the running maximum of s.
-        double escapeAtEnd = double.NaN, crossingAtEnd = double.NaN;
-        bool escapeDone = false, crossingDone = false;
-        var escape = new OdeEvent("escape", (_, w) =>
+        // Markers are events located on the dense output, handed out for both markers before the start is tracked (a
+        // marker reached at t = 0 keeps that time). The driver evaluates each event first at the step end, so the
+        // tracker retires an event once its threshold has been passed for good and it costs nothing from then on (at
+        // large d every pass over w counts). Until then the crossing event also keeps the running maximum of s.
+        recorder.Escape.EventFunction = (_, w) => Math.Abs(VectorKernels.QuadraticAndCross(lambda, qt, w).U) - recorder.Escape.Level;
+        recorder.CriticalCrossing.EventFunction = (_, w) =>
         {
-            if (escapeDone) return 1;
-            double g = Math.Abs(VectorKernels.QuadraticAndCross(lambda, qt, w).U) - recorder.EscapeLevel;
-            if (double.IsNaN(escapeAtEnd)) escapeAtEnd = g;
-            return g;
-        }, EventDirection.Rising);
-        var crossing = new OdeEvent("critical crossing", (_, w) =>
-        {
-            if (crossingDone) return 1;
             double s = VectorKernels.QuadraticAndCross(lambda, qt, w).S;
             recorder.ObserveS(s);
-            double g = s - recorder.CrossingLevel;
-            if (double.IsNaN(crossingAtEnd)) crossingAtEnd = g;
-            return g;
-        }, EventDirection.Rising);
+            return s - recorder.CriticalCrossing.Level;
+        };
+        var events = recorder.Tracker.PendingEvents(retireOnceHeld: true);
+        recorder.Track(0, start.S, start.U);
         bool AfterStep(IDenseStep _)
         {
-            escapeDone |= escapeAtEnd >= 0;
-            crossingDone |= crossingAtEnd >= 0;
-            escapeAtEnd = crossingAtEnd = double.NaN;
+            recorder.Tracker.StepAccepted();
             return true;
         }
         var odeOptions = new OdeOptions
@@ -216,7 +205,7 @@ public sealed record PopulationGradientFlow : IDirectSimulator
             MaxSteps = MaxSteps,
             OutputTimes = outputs,
             OutputHandler = (t, w) => recorder.Record(t, w),
-            Events = [escape, crossing],
+            Events = events,
             StepCallback = AfterStep,
         };
         var odeProgress = progress is null ? null
@@ -235,8 +224,7 @@ public sealed record PopulationGradientFlow : IDirectSimulator
         recorder.CheckFinite(problem.Horizon, end.S, end.U, 0);
         CheckLossDoesNotRise(model, start, recorder.BuildTrajectory());
         var st = solution.Statistics;
-        recorder.SetMarkers(solution.Events.FirstOrDefault(e => e.Name == escape.Name)?.T,
-            solution.Events.FirstOrDefault(e => e.Name == crossing.Name)?.T);
+        recorder.Tracker.Locate(solution.Events);
         recorder.Report(problem.Horizon, problem.Horizon, st.AcceptedSteps, force: true);
         return recorder.Result(final,
             new SimulationStatistics(Name, st.AcceptedSteps, st.RejectedSteps, st.FunctionEvaluations)

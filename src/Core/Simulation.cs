@@ -174,7 +174,7 @@ internal sealed class RunRecorder
     private readonly SimulationOptions _options;
     private readonly ThrottledProgress _progress;
     private readonly List<TrajectorySample> _samples = [];
-    private readonly double _escapeLevel, _crossingLevel;
+    private readonly MarkerTracker _markers = new();
     private readonly long _started = Stopwatch.GetTimestamp();
     private double _maxS;
 
@@ -192,18 +192,21 @@ internal sealed class RunRecorder
         _progress = new ThrottledProgress(progress);
         Unit = unit;
         StepSize = stepSize;
-        _escapeLevel = options.EscapeThreshold * Math.Abs(model.SStar);
-        _crossingLevel = model.SStar / 3;
+        Escape = _markers.Add("escape", options.EscapeThreshold * Math.Abs(model.SStar));
+        CriticalCrossing = _markers.Add("critical crossing", model.SStar / 3);
     }
 
     public string Method { get; }
     public TimeUnit Unit { get; }
     public double StepSize { get; }
-    public double? EscapeTime { get; private set; }
-    public double? CrossingTime { get; private set; }
+    /// <summary>|u| ≥ EscapeThreshold · |s*|.</summary>
+    public LevelMarker Escape { get; }
 
-    public double EscapeLevel => _escapeLevel;
-    public double CrossingLevel => _crossingLevel;
+    /// <summary>s ≥ s*/3.</summary>
+    public LevelMarker CriticalCrossing { get; }
+
+    /// <summary>The markers, for locating them on a dense output.</summary>
+    public MarkerTracker Tracker => _markers;
 
     /// <summary>Marks the first time each threshold is reached (discrete dynamics: the first step at which it holds); throws
     /// the divergence when s, u or the loss is not finite.</summary>
@@ -211,21 +214,14 @@ internal sealed class RunRecorder
     {
         CheckFinite(t, s, u, 0);
         if (s > _maxS) _maxS = s;
-        if (EscapeTime is null && Math.Abs(u) >= _escapeLevel) EscapeTime = t;
-        if (CrossingTime is null && s >= _crossingLevel) CrossingTime = t;
+        Escape.Observe(t, Math.Abs(u));
+        CriticalCrossing.Observe(t, s);
     }
 
     /// <summary>Keeps the running maximum of s.</summary>
     public void ObserveS(double s)
     {
         if (s > _maxS) _maxS = s;
-    }
-
-    /// <summary>Sets markers located more precisely by the caller (e.g. on a dense output).</summary>
-    public void SetMarkers(double? escape, double? crossing)
-    {
-        EscapeTime ??= escape;
-        CrossingTime ??= crossing;
     }
 
     public void Record(double t, ReadOnlySpan<double> w)
@@ -246,7 +242,7 @@ internal sealed class RunRecorder
     public Trajectory BuildTrajectory() =>
         new(_samples.ToArray(), _options.ExtraColumns.Select(c => c.Name).ToArray(), Unit, StepSize);
 
-    public PhaseMarkers Markers() => new(EscapeTime, _options.EscapeThreshold, CrossingTime, _maxS);
+    public PhaseMarkers Markers() => new(Escape.Time, _options.EscapeThreshold, CriticalCrossing.Time, _maxS);
 
     /// <summary>Notes the result carries (see <see cref="SimulationNote.ForStart"/>).</summary>
     public IReadOnlyList<SimulationNote> Notes { get; set; } = [];

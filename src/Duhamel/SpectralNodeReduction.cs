@@ -170,14 +170,10 @@ public static class SpectralNodeReduction
         long started = Stopwatch.GetTimestamp();
         var system = new NodeSystem(nodes);
         int n = nodes.Count + 1;
-        double sStar = nodes.SStar, escapeLevel = options.EscapeThreshold * sStar, crossingLevel = sStar / 3;
+        double sStar = nodes.SStar;
         double dimension = nodes.Dimension;
         var samples = new List<TrajectorySample>();
         double maxS = nodes.InitialS, maxTheta = 0, maxThetaTime = 0;
-        double? escape = Math.Abs(nodes.InitialU) >= escapeLevel ? 0 : null;
-        double? crossing = nodes.InitialS >= crossingLevel ? 0 : null;
-        double transitionLevel = (1.0 / 3 + options.TransitionMargin) * sStar;
-        double? transitionEnd = nodes.InitialS >= transitionLevel ? 0 : null;
 
         void Record(double t, ReadOnlySpan<double> y)
         {
@@ -188,10 +184,17 @@ public static class SpectralNodeReduction
             maxS = Math.Max(maxS, m.S);
         }
 
-        var events = new List<OdeEvent>();
-        if (escape is null) events.Add(new OdeEvent("escape", (_, y) => Math.Abs(system.Moments(y).U) - escapeLevel, EventDirection.Rising));
-        if (crossing is null) events.Add(new OdeEvent("critical crossing", (_, y) => system.Moments(y).S - crossingLevel, EventDirection.Rising));
-        if (transitionEnd is null) events.Add(new OdeEvent("transition end", (_, y) => system.Moments(y).S - transitionLevel, EventDirection.Rising));
+        // Markers reached by w(0) are set at t = 0; the others are located on the dense output.
+        var markers = new MarkerTracker();
+        double escapeLevel = options.EscapeThreshold * sStar, crossingLevel = sStar / 3;
+        double transitionLevel = (1.0 / 3 + options.TransitionMargin) * sStar;
+        var escape = markers.Add("escape", escapeLevel, eventFunction: (_, y) => Math.Abs(system.Moments(y).U) - escapeLevel);
+        var crossing = markers.Add("critical crossing", crossingLevel, eventFunction: (_, y) => system.Moments(y).S - crossingLevel);
+        var transitionEnd = markers.Add("transition end", transitionLevel, eventFunction: (_, y) => system.Moments(y).S - transitionLevel);
+        escape.Observe(0, Math.Abs(nodes.InitialU));
+        crossing.Observe(0, nodes.InitialS);
+        transitionEnd.Observe(0, nodes.InitialS);
+        var events = markers.PendingEvents().ToList();
         // Terminal, so no sample or marker comes from past the first violation. The state starts at Θ = 0, F = 0: w(0) itself.
         bool violated = false;
         double Margin(ReadOnlySpan<double> y)
@@ -251,23 +254,18 @@ public static class SpectralNodeReduction
         {
             throw SimulationFailedException.FromIntegration(method, e, new Trajectory(samples.ToArray(), ["theta"], TimeUnit.Time, double.NaN));
         }
-        foreach (var occurrence in solution.Events)
-        {
-            if (occurrence.Name == "escape") escape ??= occurrence.T;
-            else if (occurrence.Name == "critical crossing") crossing ??= occurrence.T;
-            else if (occurrence.Name == "transition end") transitionEnd ??= occurrence.T;
-        }
+        markers.Locate(solution.Events);
         ReductionViolation? invalid = solution.TerminalEvent is { Name: InvalidEvent } stop ? system.Describe(stop.T, stop.Y.ToArray()) : null;
         var st = solution.Statistics;
         progress?.Report(new SimulationProgress(solution.T, horizon, st.AcceptedSteps));
         return new SpectralNodeResult(new Trajectory(samples.ToArray(), ["theta"], TimeUnit.Time, double.NaN),
-            new PhaseMarkers(escape, options.EscapeThreshold, crossing, maxS),
+            new PhaseMarkers(escape.Time, options.EscapeThreshold, crossing.Time, maxS),
             new SimulationStatistics(method, st.AcceptedSteps, st.RejectedSteps, st.FunctionEvaluations)
             {
                 JacobianEvaluations = st.JacobianEvaluations,
                 LinearSolves = st.LinearSolves,
             },
-            Stopwatch.GetElapsedTime(started), nodes, solution.Y[0], maxTheta, maxThetaTime, transitionEnd, solution.T, invalid);
+            Stopwatch.GetElapsedTime(started), nodes, solution.Y[0], maxTheta, maxThetaTime, transitionEnd.Time, solution.T, invalid);
     }
 
     private const string InvalidEvent = "invalid node state";

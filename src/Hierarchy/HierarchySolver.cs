@@ -233,17 +233,21 @@ public static class HierarchySolver
         // tolerance is kept at most 1e-3 of that scale, so normalised problems keep atol as given.
         double teacherScale = Math.Abs(sStar) / rho;
         double atol = teacherScale < 1e-3 ? options.AbsoluteTolerance * teacherScale * 1e3 : options.AbsoluteTolerance;
-        double escapeLevel = options.EscapeThreshold * sStar, crossingLevel = sStar / 3;
         var samples = new List<TrajectorySample>();
         var columns = new List<string>();
         if (options.RecordMoments)
             for (int k = 2; k <= order; k++) { columns.Add($"s{k}"); columns.Add($"u{k}"); }
         var unscaled = new double[n];
         double maxS = problem.InitialS[1], maxAlignment = 0;
-        double? escape = Math.Abs(problem.InitialU[1]) >= escapeLevel ? 0 : null;
-        double? crossing = problem.InitialS[1] >= crossingLevel ? 0 : null;
         double S1(ReadOnlySpan<double> y) => rho * y[1];
         double U1(ReadOnlySpan<double> y) => rho * y[order + 2];
+        // Markers reached by the given moments are set at t = 0; the others are located on the dense output.
+        var markers = new MarkerTracker();
+        double escapeLevel = options.EscapeThreshold * sStar, crossingLevel = sStar / 3;
+        var escape = markers.Add("escape", escapeLevel, eventFunction: (_, y) => Math.Abs(U1(y)) - escapeLevel);
+        var crossing = markers.Add("critical crossing", crossingLevel, eventFunction: (_, y) => S1(y) - crossingLevel);
+        escape.Observe(0, Math.Abs(problem.InitialU[1]));
+        crossing.Observe(0, problem.InitialS[1]);
 
         void Record(double t, ReadOnlySpan<double> y)
         {
@@ -275,9 +279,7 @@ public static class HierarchySolver
             options.Observer?.OnSample(sample, unscaled);
         }
 
-        var events = new List<OdeEvent>();
-        if (escape is null) events.Add(new OdeEvent("escape", (_, y) => Math.Abs(U1(y)) - escapeLevel, EventDirection.Rising));
-        if (crossing is null) events.Add(new OdeEvent("critical crossing", (_, y) => S1(y) - crossingLevel, EventDirection.Rising));
+        var events = markers.PendingEvents().ToList();
         string method = $"hierarchy K = {order}, {system.Closure.Name} closure, {options.Integrator}";
         MomentChecks? checks = null;
         if (options.CheckValidity)
@@ -357,11 +359,7 @@ public static class HierarchySolver
             invalid = checks!.Describe(stop.T, stop.Y.ToArray());
             maxS = Math.Max(maxS, rho * stop.Y[1]);
         }
-        foreach (var occurrence in solution.Events)
-        {
-            if (occurrence.Name == "escape") escape ??= occurrence.T;
-            else if (occurrence.Name == "critical crossing") crossing ??= occurrence.T;
-        }
+        markers.Locate(solution.Events);
         progress?.Report(new SimulationProgress(solution.T, problem.Horizon, solution.Statistics.AcceptedSteps));
         var final = new double[n];
         Unscale(solution.Y.ToArray(), final);
@@ -370,7 +368,7 @@ public static class HierarchySolver
         var st = solution.Statistics;
         return new HierarchyResult(
             new Trajectory(samples.ToArray(), columns, TimeUnit.Time, double.NaN), finalS, finalU,
-            new PhaseMarkers(escape, options.EscapeThreshold, crossing, maxS),
+            new PhaseMarkers(escape.Time, options.EscapeThreshold, crossing.Time, maxS),
             new SimulationStatistics(method, st.AcceptedSteps, st.RejectedSteps, st.FunctionEvaluations)
             {
                 JacobianEvaluations = st.JacobianEvaluations,

@@ -273,15 +273,13 @@ public static class ReducedDynamics
             var (a2, b2) = SignalSpike(model, y);
             tracker.Observe(t, null, a2, b2, model.Loss(y), signs, 0);
         }
-        var events = new List<OdeEvent>();
         var levels = options.LossLevels;
-        for (int l = 0; l < levels.Count; l++)
+        double escape = options.EscapeLevel * model.Rho / model.Alpha;
+        var events = tracker.LevelEvents(l =>
         {
             double level = levels[l];
-            events.Add(new OdeEvent($"loss:{l}", (_, y) => model.Loss(y) - level, EventDirection.Falling));
-        }
-        double escape = options.EscapeLevel * model.Rho / model.Alpha;
-        events.Add(new OdeEvent("escape", (_, y) => y[model.SignalGroup] * y[model.SignalGroup] - escape, EventDirection.Rising));
+            return (_, y) => model.Loss(y) - level;
+        }, (_, y) => y[model.SignalGroup] * y[model.SignalGroup] - escape).ToList();
         if (g <= 64)
             for (int i = 0; i < g; i++)
             {
@@ -333,13 +331,9 @@ public static class ReducedDynamics
                 double.IsFinite(loss) ? $"the loss grew to {loss:G3} from {initialLoss:G3}" : "values overflowed or became NaN");
         }
         // The first occurrence of each event, located on the dense output, replaces the step-end observation.
-        foreach (var e in solution.Events.GroupBy(e => e.Name).Select(g => g.First()))
-        {
-            var at = new StageTime(e.T, null);
-            if (e.Name == "escape") tracker.SetEscape(at, located: true);
-            else if (e.Name.StartsWith("loss:", StringComparison.Ordinal)) tracker.SetLossBelow(int.Parse(e.Name[5..], System.Globalization.CultureInfo.InvariantCulture), at, located: true);
-            else tracker.SetSwitch(int.Parse(e.Name[7..], System.Globalization.CultureInfo.InvariantCulture), at, located: true);
-        }
+        tracker.Locate(solution.Events);
+        foreach (var e in solution.Events.Where(e => e.Name.StartsWith("switch:", StringComparison.Ordinal)).GroupBy(e => e.Name).Select(g => g.First()))
+            tracker.SetSwitch(int.Parse(e.Name[7..], System.Globalization.CultureInfo.InvariantCulture), new StageTime(e.T, null), located: true);
         var final = solution.Y.ToArray();
         tracker.Report(problem.Horizon, problem.Horizon, accepted, force: true);
         return new ManifoldResult(problem.Method, double.NaN, tracker.Trajectory(), final, model.Loss(final),

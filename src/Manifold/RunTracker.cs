@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using PhaseFlow.Foundation;
+using PhaseFlow.Ode;
 
 namespace PhaseFlow.Manifold;
 
@@ -8,14 +9,17 @@ internal sealed class RunTracker
 {
     private readonly double _alpha, _rho, _escapeLevel;
     private readonly double[] _levels;
-    private readonly StageTime?[] _lossBelow;
+    // First crossings: the loss below each level (strictly) and the escape α a²/ρ ≥ level, by these names also the events
+    // a flow locates on its dense output.
+    private readonly MarkerTracker _markers = new();
+    private readonly LevelMarker[] _lossBelow;
+    private readonly LevelMarker _escape;
     private readonly StageTime?[] _firstSwitch;
     private readonly double[] _initialSign;
     private readonly List<ManifoldSample> _samples = [];
     private readonly IReadOnlyList<string> _names;
     private readonly bool _hasDistance;
     private readonly ThrottledProgress _progress;
-    private StageTime? _escape;
     private double _maxRatio = double.NegativeInfinity, _minSvs = double.PositiveInfinity, _maxDistance;
     private bool _distanceUndefined;
     private StageTime _maxRatioAt = new(0, null);
@@ -27,7 +31,8 @@ internal sealed class RunTracker
         _rho = rho;
         _escapeLevel = options.EscapeLevel;
         _levels = options.LossLevels.ToArray();
-        _lossBelow = new StageTime?[_levels.Length];
+        _lossBelow = _levels.Select((level, l) => _markers.Add($"loss:{l}", level, EventDirection.Falling, strict: true)).ToArray();
+        _escape = _markers.Add("escape", _escapeLevel);
         _firstSwitch = new StageTime?[groups];
         _initialSign = new double[groups];
         Array.Fill(_initialSign, double.NaN);
@@ -44,9 +49,8 @@ internal sealed class RunTracker
     /// to skip switch detection) and the distance from the manifold.</summary>
     public void Observe(double time, long? step, double a2, double b2, double loss, ReadOnlySpan<double> switchSigns, double distance)
     {
-        if (_escape is null && _alpha * a2 / _rho >= _escapeLevel) _escape = new StageTime(time, step);
-        for (int l = 0; l < _levels.Length; l++)
-            if (_lossBelow[l] is null && loss < _levels[l]) _lossBelow[l] = new StageTime(time, step);
+        _escape.Observe(time, _alpha * a2 / _rho, step);
+        foreach (var level in _lossBelow) level.Observe(time, loss, step);
         for (int i = 0; i < switchSigns.Length; i++)
         {
             double s = switchSigns[i];
@@ -61,19 +65,32 @@ internal sealed class RunTracker
         else if (distance > _maxDistance) _maxDistance = distance;
     }
 
-    /// <summary>Sets a stage time located more precisely than the sampled observations (an event on dense output or a
-    /// bisection): <paramref name="located"/> replaces a time found by <see cref="Observe"/>.</summary>
-    public void SetEscape(StageTime time, bool located = false) => _escape = located || _escape is null ? time : _escape;
+    /// <summary>Sets a stage time found by a bisection, kept only if none was found before.</summary>
+    public void SetEscape(StageTime time) => _escape.Set(time.Time, time.Step);
 
-    public void SetLossBelow(int level, StageTime time, bool located = false) => _lossBelow[level] = located || _lossBelow[level] is null ? time : _lossBelow[level];
+    public void SetLossBelow(int level, StageTime time) => _lossBelow[level].Set(time.Time, time.Step);
 
+    /// <summary>Sets a switch time located more precisely than the sampled observations (an event on dense output):
+    /// <paramref name="located"/> replaces a time found by <see cref="Observe"/>.</summary>
     public void SetSwitch(int group, StageTime time, bool located = false) => _firstSwitch[group] = located || _firstSwitch[group] is null ? time : _firstSwitch[group];
 
-    public bool EscapeFound => _escape is not null;
+    /// <summary>Events for the escape and loss levels located on a flow's dense output, g given per marker: loss levels
+    /// first, then the escape. Their first occurrences are taken back by <see cref="Locate"/>.</summary>
+    public IReadOnlyList<OdeEvent> LevelEvents(Func<int, OdeEventFunction> lossBelow, OdeEventFunction escape)
+    {
+        for (int l = 0; l < _lossBelow.Length; l++) _lossBelow[l].EventFunction = lossBelow(l);
+        _escape.EventFunction = escape;
+        return _markers.PendingEvents();
+    }
+
+    /// <summary>The first occurrence of each level event replaces the time the sampled observations found.</summary>
+    public void Locate(IEnumerable<OdeEventOccurrence> occurrences) => _markers.Locate(occurrences, replace: true);
+
+    public bool EscapeFound => _escape.Reached;
 
     public double EscapeLevel => _escapeLevel;
 
-    public bool LossFound(int level) => _lossBelow[level] is not null;
+    public bool LossFound(int level) => _lossBelow[level].Reached;
 
     public IReadOnlyList<double> Levels => _levels;
 
@@ -84,8 +101,10 @@ internal sealed class RunTracker
     public ManifoldTrajectory Trajectory() => new(_samples.ToArray(), _names, _hasDistance);
 
     public StageTimes Stages(int spikeGroup, StageTime? equilibrium) =>
-        new(_escape, _escapeLevel, spikeGroup >= 0 ? _firstSwitch[spikeGroup] : null, _firstSwitch.ToArray(),
-            _levels.Select((l, i) => new LossCrossing(l, _lossBelow[i])).ToArray(), equilibrium);
+        new(Stage(_escape), _escapeLevel, spikeGroup >= 0 ? _firstSwitch[spikeGroup] : null, _firstSwitch.ToArray(),
+            _levels.Select((l, i) => new LossCrossing(l, Stage(_lossBelow[i]))).ToArray(), equilibrium);
+
+    private static StageTime? Stage(LevelMarker marker) => marker.Time is { } t ? new StageTime(t, marker.Step) : null;
 
     public RunExtremes Extremes() => new(double.IsNegativeInfinity(_maxRatio) ? double.NaN : _maxRatio, _maxRatioAt,
         double.IsPositiveInfinity(_minSvs) ? double.NaN : _minSvs, !_hasDistance ? 0 : _distanceUndefined ? double.NaN : _maxDistance);

@@ -2,15 +2,15 @@ using System.Xml.Linq;
 
 namespace PhaseFlow.Tests.Shared;
 
-/// <summary>The dependency graph: Foundation ← Core ← {Hierarchy, Duhamel}, Foundation ← Volterra ← Duhamel, Foundation ←
-/// Manifold, Symbolic ← Hierarchy, all of them ← Experiments ← Cli, with Ode declared by every module that calls the
-/// integrators itself (docs/architecture.md draws it). A module declares exactly the modules its source names (a reference
+/// <summary>The dependency graph: Ode ← Foundation ← Core ← {Hierarchy, Duhamel}, Foundation ← Volterra ← Duhamel,
+/// Foundation ← Manifold, Symbolic ← Hierarchy, all of them ← Experiments ← Cli, with Ode declared by every module that
+/// calls the integrators itself (docs/architecture.md draws it). A module declares exactly the modules its source names (a reference
 /// that nothing uses, or a module used only through another's reference, hides the real graph).</summary>
 public static class Architecture
 {
     public static readonly IReadOnlyDictionary<string, string[]> AllowedReferences = new Dictionary<string, string[]>
     {
-        ["Foundation"] = [],
+        ["Foundation"] = ["Ode"],
         ["Ode"] = [],
         ["Symbolic"] = [],
         ["Core"] = ["Foundation", "Ode"],
