@@ -52,7 +52,7 @@ public static class ManifoldCommand
             var settings = common.Read(parse, m, parse.GetValue(every));
             string dir = parse.GetValue(outDir)!;
             OutputTarget.Folder(dir, "--out", "trajectory.csv", "summary.json");
-            var result = Guard(() => Run(settings, null, ct));
+            var result = Run(settings, null, ct);
             Write(dir, settings, result);
             output.WriteLine(Describe(settings, result, dir));
             return ExitCodes.Ok;
@@ -77,7 +77,7 @@ public static class ManifoldCommand
             if (!(spec > 0) || !double.IsFinite(spec)) throw new InputException($"--spec-eta must be finite and > 0, got {F(spec)}");
             string dir = parse.GetValue(compareOut)!;
             OutputTarget.Folder(dir, "--out", "compare.md", "compare.csv");
-            var rows = Guard(() => Compare(gd, spec, values, ct));
+            var rows = Compare(gd, spec, values, ct);
             string markdown = CompareMarkdown(gd, spec, rows);
             AtomicFile.WriteAll(dir, [("compare.md", w => w.Write(markdown)), ("compare.csv", w => w.Write(CompareCsv(rows)))]);
             output.Write(markdown);
@@ -186,14 +186,6 @@ public static class ManifoldCommand
             fullSettings = new FullSettings(width, request.Samples, request.Resample, ParsePolar(request.Polar, name("polar")), request.Seed);
         }
         return new Settings(method, parameters, kappa, eta, steps, init, every, fullSettings);
-    }
-
-    /// <summary>A run that diverged or could not finish is an input error (message + exit code 2).</summary>
-    internal static T Guard<T>(Func<T> run)
-    {
-        try { return run(); }
-        catch (ManifoldDivergedException e) { throw new InputException(e.Message); }
-        catch (ManifoldSolverException e) { throw new InputException(e.Message); }
     }
 
     private static ManifoldMethod ParseMethod(string name)
