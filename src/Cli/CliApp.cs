@@ -85,7 +85,7 @@ public static class CliApp
             string text = ProblemFile.ReadText(path), source = UserText.Name(Path.GetFileName(path));
             if (ManifoldProblemFile.TryParse(text, source) is { } settings)
             {
-                var manifold = ProgressBars.Solve(error, parse.GetValue(progress), bar => ManifoldCommand.Guard(() => ManifoldRuns.Run(settings, bar, ct)));
+                var manifold = ProgressBars.Solve(error, parse.GetValue(progress), bar => ManifoldRuns.Run(settings, bar, ct));
                 ManifoldCommand.Write(dir, settings, manifold);
                 output.WriteLine(ManifoldCommand.Describe(settings, manifold, dir));
                 return ExitCodes.Ok;
@@ -93,8 +93,8 @@ public static class CliApp
             var parsed = ProblemFile.Parse(text, source);
             var result = ProgressBars.Solve(error, parse.GetValue(progress), bar => RunCommand.Execute(path, parsed, dir, bar, ct));
             foreach (var note in result.Notes) error.WriteLine($"warning: {note.Message}");
-            output.WriteLine($"{result.Statistics.Method}: {result.Trajectory.Samples.Count} samples, {result.Statistics.Steps} steps, " +
-                             $"{result.WallTime.TotalSeconds:F3} s; wrote {Path.Combine(dir, "trajectory.csv")} and {Path.Combine(dir, "summary.json")}");
+            output.WriteLine($"{result.Run.Statistics.Method}: {result.Run.Trajectory.Samples.Count} samples, {result.Run.Statistics.Steps} steps, " +
+                             $"{result.Run.WallTime.TotalSeconds:F3} s; wrote {Path.Combine(dir, "trajectory.csv")} and {Path.Combine(dir, "summary.json")}");
             return ExitCodes.Ok;
         }));
         return command;
@@ -316,15 +316,16 @@ public static class CliApp
             error.WriteLine($"error: {UserText.OneLine(e.Message)}");
             return ExitCodes.InputError;
         }
-        catch (SimulationFailedException e)
-        {
-            error.WriteLine($"error: {UserText.OneLine(e.Message)}");
-            return ExitCodes.InputError;
-        }
         catch (InvalidReductionException e)
         {
             error.WriteLine($"error: {e.Message}");
             return ExitCodes.InvalidReduction;
+        }
+        // Every other run failure (simulators, Volterra solvers, manifold runs) says where it stopped: exit code 2.
+        catch (RunFailedException e)
+        {
+            error.WriteLine($"error: {UserText.OneLine(e.Message)}");
+            return ExitCodes.InputError;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -33,7 +33,7 @@ public static class ManifoldCommand
             var settings = common.Read(parse, m, parse.GetValue(every));
             string dir = parse.GetValue(outDir)!;
             OutputTarget.Folder(dir, "--out", "trajectory.csv", "summary.json");
-            var result = Guard(() => ManifoldRuns.Run(settings, null, ct));
+            var result = ManifoldRuns.Run(settings, null, ct);
             Write(dir, settings, result);
             output.WriteLine(Describe(settings, result, dir));
             return ExitCodes.Ok;
@@ -58,7 +58,7 @@ public static class ManifoldCommand
             if (!(spec > 0) || !double.IsFinite(spec)) throw new InputException($"--spec-eta must be finite and > 0, got {F(spec)}");
             string dir = parse.GetValue(compareOut)!;
             OutputTarget.Folder(dir, "--out", "compare.md", "compare.csv");
-            var rows = Guard(() => ManifoldRuns.Compare(gd, spec, values, ct));
+            var rows = ManifoldRuns.Compare(gd, spec, values, ct);
             string markdown = CompareMarkdown(gd, spec, rows);
             AtomicFile.WriteAll(dir, [("compare.md", w => w.Write(markdown)), ("compare.csv", w => w.Write(CompareCsv(rows)))]);
             output.Write(markdown);
@@ -114,14 +114,6 @@ public static class ManifoldCommand
             "method" => "--method",
             _ => "--" + parameter,
         };
-    }
-
-    /// <summary>A run that diverged or could not finish is an input error (message + exit code 2).</summary>
-    internal static T Guard<T>(Func<T> run)
-    {
-        try { return run(); }
-        catch (ManifoldDivergedException e) { throw new InputException(e.Message); }
-        catch (ManifoldSolverException e) { throw new InputException(e.Message); }
     }
 
     private static ManifoldMethod ParseMethod(string name)

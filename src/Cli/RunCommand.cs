@@ -10,14 +10,10 @@ using PhaseFlow.Hierarchy;
 namespace PhaseFlow.Cli;
 
 /// <summary>What a run produced, whichever method solved it.</summary>
-/// <param name="Trajectory">Recorded samples.</param>
-/// <param name="Markers">Phase markers.</param>
-/// <param name="Statistics">Work counters.</param>
-/// <param name="WallTime">Duration of the solve.</param>
+/// <param name="Run">The solver's result: trajectory, phase markers, work counters and wall time.</param>
 /// <param name="Details">Method-specific facts for summary.json (null for direct runs).</param>
 /// <param name="InvalidFrom">A reduction that left its domain of validity: where and why (the trajectory stops there).</param>
-public sealed record RunOutcome(Trajectory Trajectory, PhaseMarkers Markers, SimulationStatistics Statistics, TimeSpan WallTime, JsonObject? Details,
-    ReductionViolation? InvalidFrom = null)
+public sealed record RunOutcome(IRunResult<Trajectory, PhaseMarkers> Run, JsonObject? Details, ReductionViolation? InvalidFrom = null)
 {
     /// <summary>Facts about the start (e.g. the fixed point w = 0) that the CLI prints as warnings and summary.json keeps.</summary>
     public IReadOnlyList<SimulationNote> Notes { get; init; } = [];
@@ -38,27 +34,26 @@ public static class RunCommand
         if (problem.Hierarchy is { } method)
         {
             var r = method.Solve(problem.Problem, problem.Output, progress, cancellationToken);
-            outcome = new RunOutcome(r.Trajectory, r.Markers, r.Statistics, r.WallTime, HierarchyDetails(method, r), r.InvalidFrom);
+            outcome = new RunOutcome(r, HierarchyDetails(method, r), r.InvalidFrom);
         }
         else if (problem.Volterra is { } volterra)
         {
             var r = volterra.Solve(problem.Problem, problem.Output, progress, cancellationToken);
-            outcome = new RunOutcome(r.Trajectory, r.Markers, r.Statistics, r.WallTime, VolterraDetails(r), r.InvalidFrom);
+            outcome = new RunOutcome(r, VolterraDetails(r), r.InvalidFrom);
         }
         else
         {
-            var r = problem.Simulator.Solve(problem.Problem, new SimulationOptions { Output = problem.Output }, progress, cancellationToken);
-            outcome = new RunOutcome(r.Trajectory, r.Markers, r.Statistics, r.WallTime, null);
+            outcome = new RunOutcome(problem.Simulator.Solve(problem.Problem, new SimulationOptions { Output = problem.Output }, progress, cancellationToken), null);
         }
         outcome = outcome with { Notes = SimulationNote.ForStart(problem.Problem, stochastic: problem.DynamicsKind == "sgd") };
-        var trajectory = WithFlowTime(outcome.Trajectory);
+        var trajectory = WithFlowTime(outcome.Run.Trajectory);
         var summary = Summary(problemPath, problem, outcome);
         AtomicFile.WriteAll(outDirectory,
         [
             ("trajectory.csv", trajectory.WriteCsv),
             ("summary.json", w => w.Write(summary.ToJsonString(JsonFiles.Options) + "\n")),
         ]);
-        if (outcome.InvalidFrom is { } invalid) throw new InvalidReductionException(outcome.Statistics.Method, invalid, outcome.Trajectory);
+        if (outcome.InvalidFrom is { } invalid) throw new InvalidReductionException(outcome.Run.Statistics.Method, invalid, outcome.Run.Trajectory);
         return outcome;
     }
 
@@ -165,9 +160,10 @@ public static class RunCommand
         };
     }
 
-    private static JsonObject Summary(string problemPath, ProblemFile problem, RunOutcome result)
+    private static JsonObject Summary(string problemPath, ProblemFile problem, RunOutcome outcome)
     {
         var model = problem.Model;
+        var result = outcome.Run;
         var m = result.Markers;
         double scale = result.Trajectory.Unit == TimeUnit.Steps ? result.Trajectory.StepSize : 1;
         JsonNode? Time(double? t) => t is { } v ? JsonValue.Create(v) : null;
@@ -216,13 +212,13 @@ public static class RunCommand
             ["samples"] = result.Trajectory.Samples.Count,
             ["wallTimeSeconds"] = Math.Round(result.WallTime.TotalSeconds, 6),
         };
-        if (result.Details is not null)
+        if (outcome.Details is not null)
         {
-            summary.Insert(summary.IndexOf("method") + 1, problem.MethodKind, result.Details);
+            summary.Insert(summary.IndexOf("method") + 1, problem.MethodKind, outcome.Details);
             // Reductions say whether they stayed valid; null when they did.
-            summary.Insert(summary.IndexOf(problem.MethodKind) + 1, "invalidFrom", Violation(result.InvalidFrom));
+            summary.Insert(summary.IndexOf(problem.MethodKind) + 1, "invalidFrom", Violation(outcome.InvalidFrom));
         }
-        summary["notes"] = new JsonArray([.. result.Notes.Select(n => (JsonNode)new JsonObject { ["kind"] = JsonNamingPolicy.CamelCase.ConvertName(n.Kind.ToString()), ["message"] = n.Message })]);
+        summary["notes"] = new JsonArray([.. outcome.Notes.Select(n => (JsonNode)new JsonObject { ["kind"] = JsonNamingPolicy.CamelCase.ConvertName(n.Kind.ToString()), ["message"] = n.Message })]);
         return summary;
     }
 }

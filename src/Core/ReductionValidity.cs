@@ -44,12 +44,13 @@ public sealed record ReductionViolation(double Time, MomentInequality Inequality
 }
 
 /// <summary>A reduction left its domain of validity (see <see cref="ReductionViolation"/>); thrown by the results'
-/// <c>EnsureValid()</c> and by the command line after it has written the valid part of the run.</summary>
-public sealed class InvalidReductionException : Exception
+/// <c>EnsureValid()</c> and by the command line after it has written the valid part of the run. Its
+/// <see cref="RunFailedException.Time"/> is the violation's time and its partial trajectory <see cref="Valid"/>.</summary>
+public sealed class InvalidReductionException : RunFailedException
 {
     /// <summary>Creates the exception; the message is "{method}: {violation.Message}".</summary>
     public InvalidReductionException(string method, ReductionViolation violation, Trajectory valid)
-        : base($"{method}: {violation?.Message}")
+        : base($"{method}: {violation?.Message}", violation?.Time ?? double.NaN, null, valid)
     {
         ArgumentNullException.ThrowIfNull(violation);
         ArgumentNullException.ThrowIfNull(valid);

@@ -63,8 +63,9 @@ public sealed record SimulationOptions
     public double EscapeThreshold { get; init; } = 0.5;
 }
 
-/// <summary>The outcome of a direct simulation.</summary>
-public sealed class SimulationResult
+/// <summary>The outcome of a direct simulation; as an <see cref="IRunResult"/>, its trajectory is <see cref="Trajectory"/> and
+/// its markers <see cref="Markers"/>.</summary>
+public sealed class SimulationResult : IRunResult<Trajectory, PhaseMarkers>
 {
     /// <summary>Creates a result.</summary>
     public SimulationResult(Trajectory trajectory, double[] finalWeights, PhaseMarkers markers, SimulationStatistics statistics, TimeSpan wallTime)
@@ -111,16 +112,15 @@ public enum SimulationFailure
     Inaccurate,
 }
 
-/// <summary>A simulation stopped before its horizon; says where (step and time) and carries what was recorded.</summary>
-public sealed class SimulationFailedException : Exception
+/// <summary>A simulation stopped before its horizon; says where (step and time) and carries what was recorded
+/// (<see cref="RunFailedException.Time"/> is η·k for discrete dynamics, <see cref="RunFailedException.Step"/> the step k).</summary>
+public sealed class SimulationFailedException : RunFailedException
 {
     /// <summary>Creates the exception.</summary>
     public SimulationFailedException(SimulationFailure failure, string message, double time, long? step, Trajectory partial, Exception? inner = null)
-        : base(message, inner)
+        : base(message, time, step, partial, inner)
     {
         Failure = failure;
-        Time = time;
-        Step = step;
         Partial = partial;
     }
 
@@ -139,12 +139,6 @@ public sealed class SimulationFailedException : Exception
 
     /// <summary>Why.</summary>
     public SimulationFailure Failure { get; }
-
-    /// <summary>Time (continuous) at which it happened: η·k for discrete dynamics.</summary>
-    public double Time { get; }
-
-    /// <summary>Step index for discrete dynamics.</summary>
-    public long? Step { get; }
 
     /// <summary>The samples recorded before the failure.</summary>
     public Trajectory Partial { get; }

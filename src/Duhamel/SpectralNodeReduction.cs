@@ -37,8 +37,9 @@ public sealed record SpectralNodeOptions
     public bool CheckValidity { get; init; } = true;
 }
 
-/// <summary>The outcome of a spectral-node reduction.</summary>
-public sealed class SpectralNodeResult
+/// <summary>The outcome of a spectral-node reduction; as an <see cref="IRunResult"/>, its trajectory is <see cref="Trajectory"/>
+/// and its markers <see cref="Markers"/>.</summary>
+public sealed class SpectralNodeResult : IRunResult<Trajectory, PhaseMarkers>
 {
     internal SpectralNodeResult(Trajectory trajectory, PhaseMarkers markers, SimulationStatistics statistics, TimeSpan wallTime,
         SpectralNodes nodes, double finalTheta, double maxTheta, double maxThetaTime, double? transitionEnd, double endTime,

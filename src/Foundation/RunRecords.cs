@@ -5,7 +5,11 @@ namespace PhaseFlow.Foundation;
 /// <param name="EscapeThreshold">The threshold used, relative to s*.</param>
 /// <param name="CriticalCrossingTime">First time s ≥ s*/3, where the drift 1 − 3s/s* changes sign.</param>
 /// <param name="MaxS">Largest s seen at the recorded steps.</param>
-public sealed record PhaseMarkers(double? EscapeTime, double EscapeThreshold, double? CriticalCrossingTime, double MaxS);
+public sealed record PhaseMarkers(double? EscapeTime, double EscapeThreshold, double? CriticalCrossingTime, double MaxS) : IRunMarkers
+{
+    /// <summary>"escape" (<see cref="EscapeTime"/>) and "criticalCrossing" (<see cref="CriticalCrossingTime"/>).</summary>
+    IReadOnlyList<MarkerTime> IRunMarkers.Times => [new("escape", EscapeTime), new("criticalCrossing", CriticalCrossingTime)];
+}
 
 /// <summary>Work counters of a simulation.</summary>
 /// <param name="Method">Name of the method (e.g. "population GD", or the ODE integrator).</param>

@@ -41,7 +41,7 @@ public interface ITrajectoryObserver
 }
 
 /// <summary>A recorded trajectory: samples at the requested output times.</summary>
-public sealed class Trajectory
+public sealed class Trajectory : ITabularTrajectory
 {
     /// <summary>The fixed leading columns of every trajectory.</summary>
     public static readonly IReadOnlyList<string> BaseColumns = ["t", "s", "u", "mse", "loss"];
@@ -69,6 +69,19 @@ public sealed class Trajectory
 
     /// <summary>All column names: t, s, u, mse, loss, then the extras.</summary>
     public IReadOnlyList<string> Columns => [.. BaseColumns, .. ExtraColumns];
+
+    /// <summary>Number of samples.</summary>
+    public int RowCount => Samples.Count;
+
+    /// <summary>Sample <paramref name="index"/> as a row of <see cref="Columns"/>: t, s, u, mse, loss, then the extras.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not in [0, <see cref="RowCount"/>).</exception>
+    public IReadOnlyList<double> Row(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Samples.Count);
+        var p = Samples[index];
+        return [p.T, p.S, p.U, p.Mse, p.Loss, .. p.Extra];
+    }
 
     /// <summary>Largest |Δs|, |Δu| and |ΔMSE| against <paramref name="other"/>, recorded at the same times (NaN MSEs, as of
     /// d = ∞, give NaN).</summary>

@@ -126,7 +126,7 @@ public sealed record HierarchyOptions
 }
 
 /// <summary>The outcome of a hierarchy integration.</summary>
-public sealed class HierarchyResult
+public sealed class HierarchyResult : IRunResult<Trajectory, PhaseMarkers>
 {
     internal HierarchyResult(Trajectory trajectory, double[] finalS, double[] finalU, PhaseMarkers markers,
         SimulationStatistics statistics, TimeSpan wallTime, double? conditionNumber, double maxAlignment, double endTime,

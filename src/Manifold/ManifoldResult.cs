@@ -81,8 +81,20 @@ public sealed record LossCrossing(double Level, StageTime? Reached);
 /// <param name="Equilibrium">SpecGF only: when the solution stopped moving (the Filippov solution reached an equilibrium;
 /// from the initialisation ε Q_0 this is the global minimum).</param>
 public sealed record StageTimes(StageTime? Escape, double EscapeLevel, StageTime? SpikeSaturation, IReadOnlyList<StageTime?> FirstSwitch,
-    IReadOnlyList<LossCrossing> LossBelow, StageTime? Equilibrium)
+    IReadOnlyList<LossCrossing> LossBelow, StageTime? Equilibrium) : IRunMarkers
 {
+    /// <summary>The stage times as named flow times: "escape", "spikeSaturation", "switching", "firstSwitch:i" for group i,
+    /// "lossBelow:ε" per level (ε as in summary.json, e.g. "lossBelow:0.001") and "equilibrium".</summary>
+    IReadOnlyList<MarkerTime> IRunMarkers.Times =>
+    [
+        new("escape", Escape?.Time),
+        new("spikeSaturation", SpikeSaturation?.Time),
+        new("switching", Switching?.Time),
+        .. FirstSwitch.Select((s, i) => new MarkerTime($"firstSwitch:{i}", s?.Time)),
+        .. LossBelow.Select(l => new MarkerTime($"lossBelow:{l.Level.ToString("G", CultureInfo.InvariantCulture)}", l.Reached?.Time)),
+        new("equilibrium", Equilibrium?.Time),
+    ];
+
     /// <summary>The first time any group switched.</summary>
     public StageTime? Switching => FirstSwitch.Where(s => s is not null).OrderBy(s => s!.Time).FirstOrDefault();
 
@@ -120,8 +132,9 @@ public sealed record SwitchingEvent(double Time, int Group, SwitchingKind Kind, 
 /// <param name="PolarIterations">Newton–Schulz iterations summed over the run (iterative polar backends).</param>
 public sealed record ManifoldStatistics(string Method, long Steps, long Evaluations, long PolarIterations = 0);
 
-/// <summary>Recorded samples of a run, with the column layout of <c>trajectory.csv</c>.</summary>
-public sealed class ManifoldTrajectory
+/// <summary>Recorded samples of a run, with the column layout of <c>trajectory.csv</c>; as an <see cref="ITabularTrajectory"/>
+/// its column t is the flow time (η·k for the maps, whose step is the column k).</summary>
+public sealed class ManifoldTrajectory : ITabularTrajectory
 {
     /// <summary>Creates a trajectory.</summary>
     public ManifoldTrajectory(IReadOnlyList<ManifoldSample> samples, IReadOnlyList<string> coordinateNames, bool hasDistance)
@@ -143,6 +156,23 @@ public sealed class ManifoldTrajectory
     /// <summary>All column names: k, t, the coordinates, loss, the three alignments, and distance for full-matrix runs.</summary>
     public IReadOnlyList<string> Columns =>
         ["k", "t", .. CoordinateNames, "loss", .. Alignments.ColumnNames, .. (HasDistance ? new[] { "distance" } : [])];
+
+    /// <summary>Number of samples.</summary>
+    public int RowCount => Samples.Count;
+
+    /// <summary>Sample <paramref name="index"/> as a row of <see cref="Columns"/> (k as a double).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not in [0, <see cref="RowCount"/>).</exception>
+    public IReadOnlyList<double> Row(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Samples.Count);
+        var s = Samples[index];
+        var a = s.Alignments;
+        return [s.Index, s.Time, .. s.Coordinates, s.Loss, a.SignalMass, a.MatrixCosine, a.SignalVsSpike, .. (HasDistance ? new[] { s.Distance } : [])];
+    }
+
+    /// <summary>Always <see cref="TimeUnit.Time"/>: the column t holds flow time for every method.</summary>
+    public TimeUnit Unit => TimeUnit.Time;
 
     /// <summary>Writes the CSV (header line, invariant culture, round-trip precision).</summary>
     public void WriteCsv(TextWriter writer)
@@ -176,8 +206,10 @@ public sealed class ManifoldTrajectory
 /// <param name="MaxDistance">Largest relative distance from the manifold (0 for reduced runs, NaN without a frame).</param>
 public sealed record RunExtremes(double MaxSpikeRatio, StageTime MaxSpikeRatioAt, double MinSignalVsSpike, double MaxDistance);
 
-/// <summary>The outcome of a run.</summary>
-public sealed class ManifoldResult
+/// <summary>The outcome of a run. As an <see cref="IRunResult"/> its markers are <see cref="Stages"/> and its statistics
+/// <see cref="Statistics"/> as a <see cref="SimulationStatistics"/> (evaluations as function evaluations; rejected steps are
+/// not counted, 0).</summary>
+public sealed class ManifoldResult : IRunResult<ManifoldTrajectory, StageTimes>
 {
     /// <summary>Creates a result.</summary>
     public ManifoldResult(ManifoldMethod method, double stepSize, ManifoldTrajectory trajectory, IReadOnlyList<double> finalCoordinates,
@@ -225,37 +257,30 @@ public sealed class ManifoldResult
 
     /// <summary>Wall-clock duration.</summary>
     public TimeSpan WallTime { get; }
+
+    StageTimes IRunResult<ManifoldTrajectory, StageTimes>.Markers => Stages;
+
+    SimulationStatistics IRunResult.Statistics => new(Statistics.Method, Statistics.Steps, 0, Statistics.Evaluations);
 }
 
 /// <summary>A run diverged (a value became NaN or infinite, or the loss blew up); says at which step and time and
 /// carries what was recorded before.</summary>
-public sealed class ManifoldDivergedException : Exception
+/// <remarks><see cref="RunFailedException.Time"/> is where the divergence was detected (η·k for the maps) and
+/// <see cref="RunFailedException.Step"/> the step (maps).</remarks>
+public sealed class ManifoldDivergedException : RunFailedException
 {
     /// <summary>Creates the exception.</summary>
     public ManifoldDivergedException(string message, double time, long? step, ManifoldTrajectory partial, Exception? inner = null)
-        : base(message, inner)
-    {
-        Time = time;
-        Step = step;
-        Partial = partial;
-    }
-
-    /// <summary>Time at which the divergence was detected (η·k for the maps).</summary>
-    public double Time { get; }
-
-    /// <summary>Step at which it was detected (maps).</summary>
-    public long? Step { get; }
+        : base(message, time, step, partial, inner) => Partial = partial;
 
     /// <summary>Samples recorded before.</summary>
     public ManifoldTrajectory Partial { get; }
 }
 
-/// <summary>A numerical procedure could not finish (Filippov event limit, polar iteration not converged); says where.</summary>
-public sealed class ManifoldSolverException : Exception
+/// <summary>A numerical procedure could not finish (Filippov event limit, polar iteration not converged); says where
+/// (<see cref="RunFailedException.Time"/>, or NaN when no time applies; no step, no partial trajectory).</summary>
+public sealed class ManifoldSolverException : RunFailedException
 {
     /// <summary>Creates the exception.</summary>
-    public ManifoldSolverException(string message, double time) : base(message) => Time = time;
-
-    /// <summary>Where it happened (time, or NaN when no time applies).</summary>
-    public double Time { get; }
+    public ManifoldSolverException(string message, double time) : base(message, time, null, null) { }
 }

@@ -101,25 +101,18 @@ public enum VolterraFailureReason
     ToleranceNotReached,
 }
 
-/// <summary>A solve failed at <see cref="Time"/> for <see cref="Reason"/>.</summary>
-public sealed class VolterraSolverException : Exception
+/// <summary>A solve failed at <see cref="RunFailedException.Time"/> for <see cref="Reason"/> (no step, no partial trajectory).</summary>
+public sealed class VolterraSolverException : RunFailedException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="reason">Why.</param>
     /// <param name="time">The grid time at which it failed (TEnd for <see cref="VolterraFailureReason.ToleranceNotReached"/>).</param>
     /// <param name="message">Details.</param>
     public VolterraSolverException(VolterraFailureReason reason, double time, string message)
-        : base(message)
-    {
-        Reason = reason;
-        Time = time;
-    }
+        : base(message, time, null, null) => Reason = reason;
 
     /// <summary>Why the solve failed.</summary>
     public VolterraFailureReason Reason { get; }
-
-    /// <summary>Where it failed.</summary>
-    public double Time { get; }
 }
 
 /// <summary>Counters of a solve, summed over all grids it solved (N and 2N when estimating, every refinement in
