@@ -176,8 +176,7 @@ internal sealed class RunRecorder
     {
         Method = method;
         ArgumentNullException.ThrowIfNull(options);
-        if (!(options.EscapeThreshold > 0 && options.EscapeThreshold < 1))
-            throw new InvalidParameterException("EscapeThreshold", "in (0, 1)", InvalidParameterException.Format(options.EscapeThreshold));
+        Guard.Between(options.EscapeThreshold, 0, 1, "EscapeThreshold", "(0, 1)");
         foreach (var c in options.ExtraColumns)
             if (Trajectory.BaseColumns.Contains(c.Name) || string.IsNullOrWhiteSpace(c.Name) || c.Name.Any(ch => ch is ',' or '\n' or '"'))
                 throw new InvalidParameterException("ExtraColumns", "named with no comma, quote or newline and not t, s, u, mse or loss", c.Name);

@@ -273,16 +273,12 @@ public static class SpectralNodeReduction
 
     private static void Validate(SpectralNodeOptions o, double horizon)
     {
-        if (!(horizon > 0) || !double.IsFinite(horizon)) throw new InvalidParameterException("horizon", "finite and > 0", F(horizon));
-        if (!(o.RelativeTolerance > 0 && o.RelativeTolerance < 0.1))
-            throw new InvalidParameterException("rtol", "in (0, 0.1)", F(o.RelativeTolerance));
-        if (!(o.AbsoluteTolerance >= 0) || !double.IsFinite(o.AbsoluteTolerance))
-            throw new InvalidParameterException("atol", "finite and >= 0", F(o.AbsoluteTolerance));
-        if (o.MaxSteps < 1) throw new InvalidParameterException("maxSteps", ">= 1", o.MaxSteps.ToString(CultureInfo.InvariantCulture));
-        if (!(o.EscapeThreshold > 0 && o.EscapeThreshold < 1))
-            throw new InvalidParameterException("escapeThreshold", "in (0, 1)", F(o.EscapeThreshold));
-        if (!(o.TransitionMargin > 0 && o.TransitionMargin < 2.0 / 3))
-            throw new InvalidParameterException("transitionMargin", "in (0, 2/3)", F(o.TransitionMargin));
+        Guard.Positive(horizon, "horizon");
+        Guard.Between(o.RelativeTolerance, 0, 0.1, "rtol", "(0, 0.1)");
+        Guard.NonNegative(o.AbsoluteTolerance, "atol");
+        Guard.AtLeast(o.MaxSteps, 1, "maxSteps");
+        Guard.Between(o.EscapeThreshold, 0, 1, "escapeThreshold", "(0, 1)");
+        Guard.Between(o.TransitionMargin, 0, 2.0 / 3, "transitionMargin", "(0, 2/3)");
         ArgumentNullException.ThrowIfNull(o.Output);
     }
 

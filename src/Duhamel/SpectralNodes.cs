@@ -158,7 +158,7 @@ public sealed class SpectralNodes
             throw new InvalidParameterException("a", infinite ? "finite and > 1 for d = ∞" : "finite and > 0", F(exponent));
         if (!infinite && !(dimension >= 1 && dimension <= 1e18 && Math.Floor(dimension) == dimension))
             throw new InvalidParameterException("d", "an integer in [1, 10^18], or +∞", F(dimension));
-        if (!(horizon > 0) || !double.IsFinite(horizon)) throw new InvalidParameterException("horizon", "finite and > 0", F(horizon));
+        Guard.Positive(horizon, "horizon");
         if (initialOverlap is { } u0 && (!(u0 > 0) || !double.IsFinite(u0)))
             throw new InvalidParameterException("initialOverlap", "finite and > 0", F(u0));
         if (infinite && initialOverlap is null)

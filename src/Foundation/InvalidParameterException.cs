@@ -54,6 +54,20 @@ public static class Guard
             throw new InvalidParameterException(name, "finite and >= 0", InvalidParameterException.Format(value));
     }
 
+    /// <summary>Requires a value strictly between <paramref name="min"/> and <paramref name="max"/>; the error quotes
+    /// <paramref name="interval"/> as written for the reader, e.g. "(0, 2/3)".</summary>
+    public static void Between(double value, double min, double max, string name, string interval)
+    {
+        if (!(value > min && value < max))
+            throw new InvalidParameterException(name, $"in {interval}", InvalidParameterException.Format(value));
+    }
+
+    /// <summary>Requires a whole number ≥ <paramref name="min"/>.</summary>
+    public static void AtLeast(long value, long min, string name)
+    {
+        if (value < min) throw new InvalidParameterException(name, $">= {min.ToString(CultureInfo.InvariantCulture)}", value.ToString(CultureInfo.InvariantCulture));
+    }
+
     /// <summary>Requires an integer in [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public static void InRange(long value, long min, long max, string name)
     {

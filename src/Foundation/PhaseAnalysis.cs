@@ -75,10 +75,8 @@ public static class PhaseAnalysis
         ArgumentNullException.ThrowIfNull(trajectory);
         options ??= new PhaseAnalysisOptions();
         Guard.Positive(sStar, "sStar");
-        if (!(options.EscapeThreshold > 0 && options.EscapeThreshold < 1))
-            throw new InvalidParameterException("escapeThreshold", "in (0, 1)", InvalidParameterException.Format(options.EscapeThreshold));
-        if (!(options.TransitionMargin > 0 && options.TransitionMargin < 2.0 / 3))
-            throw new InvalidParameterException("transitionMargin", "in (0, 2/3)", InvalidParameterException.Format(options.TransitionMargin));
+        Guard.Between(options.EscapeThreshold, 0, 1, "escapeThreshold", "(0, 1)");
+        Guard.Between(options.TransitionMargin, 0, 2.0 / 3, "transitionMargin", "(0, 2/3)");
         if (!(options.Confidence > 0 && options.Confidence < 1))
             throw new InvalidParameterException("confidence", "in (0, 1)", InvalidParameterException.Format(options.Confidence));
         foreach (double e in options.Accuracies)

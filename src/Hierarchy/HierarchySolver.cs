@@ -42,8 +42,7 @@ public sealed class HierarchyProblem
         int n = system.Order + 1;
         Check(initialS, n, "initialS");
         Check(initialU, n, "initialU");
-        if (!(horizon > 0) || !double.IsFinite(horizon))
-            throw new InvalidParameterException("horizon", "finite and > 0", horizon.ToString("R", CultureInfo.InvariantCulture));
+        Guard.Positive(horizon, "horizon");
         System = system;
         _s = Array.AsReadOnly(initialS.ToArray());
         _u = Array.AsReadOnly(initialU.ToArray());
@@ -388,13 +387,10 @@ public static class HierarchySolver
 
     private static void Validate(HierarchyOptions o)
     {
-        if (!(o.RelativeTolerance > 0 && o.RelativeTolerance < 0.1))
-            throw new InvalidParameterException("rtol", "in (0, 0.1)", F(o.RelativeTolerance));
-        if (!(o.AbsoluteTolerance >= 0) || !double.IsFinite(o.AbsoluteTolerance))
-            throw new InvalidParameterException("atol", "finite and >= 0", F(o.AbsoluteTolerance));
-        if (o.MaxSteps < 1) throw new InvalidParameterException("maxSteps", ">= 1", o.MaxSteps.ToString(CultureInfo.InvariantCulture));
-        if (!(o.EscapeThreshold > 0 && o.EscapeThreshold < 1))
-            throw new InvalidParameterException("escapeThreshold", "in (0, 1)", F(o.EscapeThreshold));
+        Guard.Between(o.RelativeTolerance, 0, 0.1, "rtol", "(0, 0.1)");
+        Guard.NonNegative(o.AbsoluteTolerance, "atol");
+        Guard.AtLeast(o.MaxSteps, 1, "maxSteps");
+        Guard.Between(o.EscapeThreshold, 0, 1, "escapeThreshold", "(0, 1)");
         if (!(o.ValidityFloor >= 0 && o.ValidityFloor < 0.1))
             throw new InvalidParameterException("validityFloor", "in [0, 0.1)", F(o.ValidityFloor));
         if (!Enum.IsDefined(o.Integrator))
