@@ -44,6 +44,15 @@ public sealed class EscapeRate
         return Math.Log(level * SStar / Math.Abs(Amplitude)) / Rate;
     }
 
+    /// <summary>The escape rate of population GD with step <paramref name="stepSize"/> η, per unit of flow time η·k: GD's
+    /// linear Phase I map is I + η·A, A the flow's linear operator, so the growing mode is multiplied by 1 + ηρ per step
+    /// and grows at log(1 + ηρ)/η ≤ ρ.</summary>
+    public double GradientDescentRate(double stepSize)
+    {
+        Guard.Positive(stepSize, "stepSize");
+        return double.LogP1(stepSize * Rate) / stepSize;
+    }
+
     /// <summary>The growing-mode approximation c e^{ρt} of Phase I's u(t).</summary>
     public double Approximation(double t) => Amplitude * Math.Exp(Rate * t);
 

@@ -23,6 +23,25 @@ public class EscapeRateTests(ITestOutputHelper output)
         Assert.Equal(12 * lambda * problem.Model.SStar, rate.Rate, 1e-13 * rate.Rate);
     }
 
+    /// <summary>GD's Phase I map multiplies u by exactly 1 + ηρ per step on an isotropic spectrum (every mode is the growing
+    /// one); from |w(0)| = 1e-6 the −3s drift moves it by 3s/s* ≈ 1e-10 relative over ten steps, so the measured rate per unit
+    /// of flow time is log(1 + ηρ)/η to 1e-8, and far from ρ itself at ηρ = 0.3.</summary>
+    [Fact]
+    public void GradientDescentRateIsTheGrowthPerStepOfGd()
+    {
+        const int d = 20, steps = 10;
+        const double lambda = 0.05, eta = 0.5;
+        var spectrum = Spectrum.Isotropic(d, lambda);
+        var problem = new PhaseRetrievalProblem(new PhaseRetrievalModel(spectrum, Teacher.Gaussian(spectrum, 5)), Initialization.Sphere(d, 6, 1e-6), steps);
+        var rate = EscapeRate.Solve(problem);
+        var run = new PopulationGradientDescent(eta).Solve(problem, new SimulationOptions { Output = OutputSchedule.At(0, steps) });
+        double measured = Math.Log(run.Trajectory.Samples[^1].U / run.Trajectory.Samples[0].U) / (eta * steps);
+        double predicted = rate.GradientDescentRate(eta);
+        Assert.Equal(predicted, measured, 1e-8 * predicted);
+        Assert.True(rate.Rate - predicted > 0.1 * rate.Rate, $"ρ = {rate.Rate}, GD's {predicted}");
+        Assert.Throws<InvalidParameterException>(() => rate.GradientDescentRate(0));
+    }
+
     /// <summary>The linear Phase I equation, solved exactly (a sum of exponentials), predicts when direct gradient flow's
     /// |u| reaches a small level (0.02·s*). It drops the drift −3s from s* − 3s, which lowers every growth rate by at most a
     /// fraction 3s/s*; s increases through Phase I, so the time is off by at most 3 s(T)/s* · T, plus the solvers' 0.2 %

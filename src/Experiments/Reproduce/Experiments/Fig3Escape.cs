@@ -50,8 +50,7 @@ internal static class Fig3Escape
 
             // Growth rate: slope of log|u| where the growing mode dominates (other modes < 1 % of it) and s ≪ s* (|u| ≤ FitLevel).
             // Θ' = s* − 3s slows the growth by the factor 1 − 3s/s*, so the fit may sit below ρ by ρ·3·max s/s* over the window.
-            // GD multiplies the growing mode by (1 + ηρ) per step: rate log(1 + ηρ)/η per unit time.
-            double predictedRate = double.LogP1(Eta * rate.Rate) / Eta;
+            double predictedRate = rate.GradientDescentRate(Eta);
             var window = trajectory.Samples.Select((p, i) => (T: t[i], U: Math.Abs(p.U), p.S))
                 .Where(q => q.T > 0 && q.U <= FitLevel && linear.RelativeTransient(q.T) <= 0.01).ToArray();
             if (window.Length >= 5)
