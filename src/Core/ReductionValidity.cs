@@ -68,3 +68,51 @@ public sealed class InvalidReductionException : RunFailedException
     /// <summary>The samples recorded before <see cref="ReductionViolation.Time"/>.</summary>
     public Trajectory Valid { get; }
 }
+
+/// <summary>The outcome of a reduction held to the moment inequalities (the truncated hierarchy, the spectral-node system):
+/// the run contract plus where the run ended and, if it stopped early, why (<see cref="InvalidFrom"/>).</summary>
+public abstract class ReductionResult : IRunResult<Trajectory, PhaseMarkers>
+{
+    /// <summary>Sets what every reduction reports.</summary>
+    protected ReductionResult(Trajectory trajectory, PhaseMarkers markers, SimulationStatistics statistics, TimeSpan wallTime, double endTime,
+        ReductionViolation? invalidFrom)
+    {
+        Trajectory = trajectory;
+        Markers = markers;
+        Statistics = statistics;
+        WallTime = wallTime;
+        EndTime = endTime;
+        InvalidFrom = invalidFrom;
+    }
+
+    /// <summary>The recorded samples (t, s, u, MSE, loss and the reduction's extra columns); MSE is NaN where d is unknown or
+    /// infinite.</summary>
+    public Trajectory Trajectory { get; }
+
+    /// <summary>Escape and critical-crossing times, located on the dense output.</summary>
+    public PhaseMarkers Markers { get; }
+
+    /// <summary>Work counters.</summary>
+    public SimulationStatistics Statistics { get; }
+
+    /// <summary>Wall-clock duration of the main solve.</summary>
+    public TimeSpan WallTime { get; }
+
+    /// <summary>The horizon, or for an invalid run the time it became invalid (<see cref="InvalidFrom"/>).</summary>
+    public double EndTime { get; }
+
+    /// <summary>Null when the reported state stayed the state of some real weight vector to the horizon; otherwise the first
+    /// time, inequality and sides at which it stopped being one (each reduction's page says which inequalities it checks):
+    /// the run stopped there, and the trajectory and markers cover only [0, that time].</summary>
+    public ReductionViolation? InvalidFrom { get; }
+
+    /// <summary>True when <see cref="InvalidFrom"/> is null.</summary>
+    public bool IsValid => InvalidFrom is null;
+
+    /// <summary>Throws when the reduction left its domain of validity.</summary>
+    /// <exception cref="InvalidReductionException">Carries where, why and the valid samples.</exception>
+    protected void ThrowIfInvalid()
+    {
+        if (InvalidFrom is { } v) throw new InvalidReductionException(Statistics.Method, v, Trajectory);
+    }
+}

@@ -32,43 +32,32 @@ public sealed record SpectralNodeOptions
     /// <see cref="SpectralNodeResult.NodeErrorEstimate"/>). Default true.</summary>
     public bool EstimateNodeError { get; init; } = true;
 
-    /// <summary>Stop where the node state stops representing real weights (see <see cref="SpectralNodeResult.InvalidFrom"/>).
+    /// <summary>Stop where the node state stops representing real weights (see <see cref="ReductionResult.InvalidFrom"/>).
     /// Default true.</summary>
     public bool CheckValidity { get; init; } = true;
 }
 
-/// <summary>The outcome of a spectral-node reduction; as an <see cref="IRunResult"/>, its trajectory is <see cref="Trajectory"/>
-/// and its markers <see cref="Markers"/>.</summary>
-public sealed class SpectralNodeResult : IRunResult<Trajectory, PhaseMarkers>
+/// <summary>The outcome of a spectral-node reduction.</summary>
+/// <remarks><see cref="ReductionResult.InvalidFrom"/> is the first time at which, for a node j,
+/// Σ_{i∈j} w_i² = A_j z_j² + 2B_j z_j F_j + C_j F_j² ≥ 0 or (B_j z_j + C_j F_j)² ≤ (that)·C_j, or for the aggregates s ≥ 0,
+/// u² ≤ s·s* or (Σ_j w*ᵀw)² ≤ ‖w‖²‖w*‖² (MSE ≥ 0), failed by more than the rounding of the sums, and which (Index = j, or
+/// −1 for s and u, −2 for the k = 0 aggregate). With weights satisfying A_j, C_j ≥ 0 and B_j² ≤ A_jC_j (checked when nodes
+/// are made) each node's form is positive semidefinite, so this fires only on non-finite states: the check certifies a
+/// result rather than expecting failures. The trajectory carries Θ as the extra column "theta"; its MSE is NaN for
+/// d = ∞; the wall time is the main solve's, not the error estimate's.</remarks>
+public sealed class SpectralNodeResult : ReductionResult
 {
     internal SpectralNodeResult(Trajectory trajectory, PhaseMarkers markers, SimulationStatistics statistics, TimeSpan wallTime,
         SpectralNodes nodes, double finalTheta, double maxTheta, double maxThetaTime, double? transitionEnd, double endTime,
         ReductionViolation? invalidFrom)
+        : base(trajectory, markers, statistics, wallTime, endTime, invalidFrom)
     {
-        EndTime = endTime;
-        InvalidFrom = invalidFrom;
         TransitionEndTime = transitionEnd;
-        Trajectory = trajectory;
-        Markers = markers;
-        Statistics = statistics;
-        WallTime = wallTime;
         Nodes = nodes;
         FinalTheta = finalTheta;
         MaxTheta = maxTheta;
         MaxThetaTime = maxThetaTime;
     }
-
-    /// <summary>Samples (t, s, u, MSE, loss, and Θ as the extra column "theta"); MSE is NaN for d = ∞.</summary>
-    public Trajectory Trajectory { get; }
-
-    /// <summary>Escape and critical-crossing times, located on the dense output.</summary>
-    public PhaseMarkers Markers { get; }
-
-    /// <summary>Work counters.</summary>
-    public SimulationStatistics Statistics { get; }
-
-    /// <summary>Wall-clock duration (of the main solve, not of the error estimate).</summary>
-    public TimeSpan WallTime { get; }
 
     /// <summary>The nodes solved on.</summary>
     public SpectralNodes Nodes { get; }
@@ -77,35 +66,23 @@ public sealed class SpectralNodeResult : IRunResult<Trajectory, PhaseMarkers>
     /// the dense output; null if not reached.</summary>
     public double? TransitionEndTime { get; }
 
-    /// <summary>Θ at <see cref="EndTime"/>.</summary>
+    /// <summary>Θ at <see cref="ReductionResult.EndTime"/>.</summary>
     public double FinalTheta { get; }
-
-    /// <summary>The horizon, or for an invalid run the time it became invalid.</summary>
-    public double EndTime { get; }
-
-    /// <summary>Null when the node state represented real weights to the horizon. Otherwise the first time at which, for a
-    /// node j, Σ_{i∈j} w_i² = A_j z_j² + 2B_j z_j F_j + C_j F_j² ≥ 0 or (B_j z_j + C_j F_j)² ≤ (that)·C_j, or for the
-    /// aggregates s ≥ 0, u² ≤ s·s* or (Σ_j w*ᵀw)² ≤ ‖w‖²‖w*‖² (MSE ≥ 0), failed by more than the rounding of the sums, and
-    /// which (Index = j, or −1 for s and u, −2 for the k = 0 aggregate); the run stopped there. With weights satisfying
-    /// A_j, C_j ≥ 0 and B_j² ≤ A_jC_j (checked when nodes are made) each node's form is positive semidefinite, so this
-    /// fires only on non-finite states: the check certifies a result rather than expecting failures. Checked at every
-    /// accepted step end and located by root finding on that step's dense output.</summary>
-    public ReductionViolation? InvalidFrom { get; }
-
-    /// <summary>True when <see cref="InvalidFrom"/> is null.</summary>
-    public bool IsValid => InvalidFrom is null;
 
     /// <summary>Returns this result if it is valid.</summary>
     /// <exception cref="InvalidReductionException">The node state stopped representing real weights; carries where, why and
     /// the valid samples.</exception>
-    public SpectralNodeResult EnsureValid() =>
-        InvalidFrom is { } v ? throw new InvalidReductionException(Statistics.Method, v, Trajectory) : this;
+    public SpectralNodeResult EnsureValid()
+    {
+        ThrowIfInvalid();
+        return this;
+    }
 
     /// <summary>Θ_max = max_t Θ(t) over the accepted steps (Θ rises until s crosses s*/3, then falls).</summary>
     public double MaxTheta { get; }
 
     /// <summary>Time of <see cref="MaxTheta"/> (the end of an accepted step; the critical crossing time is located
-    /// exactly in <see cref="Markers"/>).</summary>
+    /// exactly in <see cref="ReductionResult.Markers"/>).</summary>
     public double MaxThetaTime { get; }
 
     /// <summary>Compressed nodes: an estimate of the compression error, max over the samples of |Δs|, |Δu| (and |ΔMSE|)

@@ -116,7 +116,7 @@ public sealed record HierarchyOptions
     public double EscapeThreshold { get; init; } = 0.5;
 
     /// <summary>Stop where the moments leave the set of possible moments (s^(k) ≥ 0, Cauchy–Schwarz, Hankel; see
-    /// <see cref="HierarchyResult.InvalidFrom"/>). Default true; false integrates on (for studying how a truncation fails).</summary>
+    /// <see cref="ReductionResult.InvalidFrom"/>). Default true; false integrates on (for studying how a truncation fails).</summary>
     public bool CheckValidity { get; init; } = true;
 
     /// <summary>Relative slack of the validity check on top of the integrator's error allowance, in [0, 0.1): an inequality
@@ -125,65 +125,42 @@ public sealed record HierarchyOptions
 }
 
 /// <summary>The outcome of a hierarchy integration.</summary>
-public sealed class HierarchyResult : IRunResult<Trajectory, PhaseMarkers>
+/// <remarks><see cref="ReductionResult.InvalidFrom"/> is the first time at which one of s^(k) ≥ 0 or (u^(k))² ≤ s^(k)s*^(k)
+/// (k = 0, 1: s, u and MSE ≥ 0), or with <see cref="HierarchyOptions.RecordMoments"/> also of those for k ≤ K and
+/// (s^(k+1))² ≤ s^(k)s^(k+2), failed by more than the integrator's error allowance; checked at every accepted step end and
+/// located by root finding on that step's dense output. The trajectory's extra columns are the higher moments, on
+/// request.</remarks>
+public sealed class HierarchyResult : ReductionResult
 {
     internal HierarchyResult(Trajectory trajectory, double[] finalS, double[] finalU, PhaseMarkers markers,
         SimulationStatistics statistics, TimeSpan wallTime, double? conditionNumber, double maxAlignment, double endTime,
         ReductionViolation? invalidFrom)
+        : base(trajectory, markers, statistics, wallTime, endTime, invalidFrom)
     {
-        EndTime = endTime;
-        InvalidFrom = invalidFrom;
         MaxAlignment = maxAlignment;
-        Trajectory = trajectory;
         FinalS = finalS;
         FinalU = finalU;
-        Markers = markers;
-        Statistics = statistics;
-        WallTime = wallTime;
         ConditionNumber = conditionNumber;
     }
 
-    /// <summary>Samples (t, s, u, MSE, loss and, on request, the higher moments); MSE is NaN when d is unknown.</summary>
-    public Trajectory Trajectory { get; }
-
-    /// <summary>s^(0..K) at <see cref="EndTime"/>.</summary>
+    /// <summary>s^(0..K) at <see cref="ReductionResult.EndTime"/>.</summary>
     public IReadOnlyList<double> FinalS { get; }
 
-    /// <summary>u^(0..K) at <see cref="EndTime"/>.</summary>
+    /// <summary>u^(0..K) at <see cref="ReductionResult.EndTime"/>.</summary>
     public IReadOnlyList<double> FinalU { get; }
-
-    /// <summary>The horizon, or for an invalid run the time it became invalid (<see cref="InvalidFrom"/>).</summary>
-    public double EndTime { get; }
-
-    /// <summary>Null when the reported moments stayed possible moments of a real w to the horizon. Otherwise the first time at
-    /// which one of s^(k) ≥ 0 or (u^(k))² ≤ s^(k)s*^(k) (k = 0, 1: s, u and MSE ≥ 0), or with
-    /// <see cref="HierarchyOptions.RecordMoments"/> also of those for k ≤ K and (s^(k+1))² ≤ s^(k)s^(k+2), failed by more than
-    /// the integrator's error allowance, which one, at which k, and its two sides: the run stopped there, and <see cref="Trajectory"/>,
-    /// <see cref="Markers"/> and the final values cover only [0, that time]. Checked at every accepted step end and located
-    /// by root finding on that step's dense output.</summary>
-    public ReductionViolation? InvalidFrom { get; }
 
     /// <summary>Largest normalised deficit (deficit − slack)/slack over the accepted step ends of a valid stretch: how close
     /// the check came to firing (tests and slack measurements).</summary>
     internal double WorstMargin { get; init; } = double.NegativeInfinity;
 
-    /// <summary>True when <see cref="InvalidFrom"/> is null.</summary>
-    public bool IsValid => InvalidFrom is null;
-
     /// <summary>Returns this result if it is valid.</summary>
     /// <exception cref="InvalidReductionException">The truncation left the set of possible moments; carries where, why and
     /// the valid samples.</exception>
-    public HierarchyResult EnsureValid() =>
-        InvalidFrom is { } v ? throw new InvalidReductionException(Statistics.Method, v, Trajectory) : this;
-
-    /// <summary>Escape and critical-crossing times, located on the dense output.</summary>
-    public PhaseMarkers Markers { get; }
-
-    /// <summary>Work counters.</summary>
-    public SimulationStatistics Statistics { get; }
-
-    /// <summary>Wall-clock duration.</summary>
-    public TimeSpan WallTime { get; }
+    public HierarchyResult EnsureValid()
+    {
+        ThrowIfInvalid();
+        return this;
+    }
 
     /// <summary>Largest |u|/√(s·s*) over the recorded samples. Moments of real weights obey Cauchy–Schwarz, so this is ≤ 1;
     /// a truncated hierarchy that exceeds 1 has left the set of possible moments and its later values are not to be trusted.</summary>
