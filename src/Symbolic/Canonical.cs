@@ -120,14 +120,19 @@ internal static class Canonical
         }
     }
 
+    /// <summary>name(argument), folded where the value is known: a double argument gives the double value (when finite),
+    /// an exact argument the exact value where there is one (exp 0 = 1, √(9/4) = 3/2, arcsin 1 = π/2, …), and
+    /// log(exp x) = x. Nothing that holds only on part of the domain (√(x²) = x, exp(log x) = x) is applied.</summary>
     public static Expr Function(string name, Expr argument)
     {
+        var info = Functions.Get(name);
         if (argument is NumberExpr n)
         {
             if (name == "sign") return Expr.Number(Math.Sign(n.Value));
-            if (n.IsZero && n.IsExact) return Expr.One;
-            if (!n.IsExact) return Expr.Number(Math.Exp(n.Value));
+            if (n.IsExact && info.ExactValue(n.Exact) is { } exact) return exact;
+            if (!n.IsExact && info.Evaluate(n.Value) is var v && double.IsFinite(v)) return Expr.Number(v);
         }
+        if (name == "log" && argument is FunctionExpr { Name: "exp" } e) return e.Argument;
         return new FunctionExpr(name, argument);
     }
 
