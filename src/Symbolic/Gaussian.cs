@@ -68,12 +68,11 @@ public static class Gaussian
         ArgumentNullException.ThrowIfNull(u);
         ArgumentNullException.ThrowIfNull(sStar);
         var terms = new List<Expr>();
-        for (int k = (a % 2); k <= Math.Min(a, b); k += 2)
-        {
-            if ((b - k) % 2 != 0) continue;
-            terms.Add(Expr.Multiply(Expr.Number(new Rational(WickCoefficient(a, b, k), 1)),
+        if ((a + b) % 2 != 0) return Expr.Zero;
+        var factorials = Factorials(Math.Max(a, b));
+        for (int k = a % 2; k <= Math.Min(a, b); k += 2)
+            terms.Add(Expr.Multiply(Expr.Number(new Rational(WickCoefficient(a, b, k, factorials), 1)),
                 Expr.Pow(u, k), Expr.Pow(s, (a - k) / 2), Expr.Pow(sStar, (b - k) / 2)));
-        }
         return Expr.Add([.. terms]).Expand();
     }
 
@@ -83,21 +82,23 @@ public static class Gaussian
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         ArgumentNullException.ThrowIfNull(variance);
-        return n % 2 != 0 ? Expr.Zero : Expr.Multiply(Expr.Number(new Rational(WickCoefficient(n, 0, 0), 1)), Expr.Pow(variance, n / 2)).Expand();
+        return n % 2 != 0 ? Expr.Zero : Expr.Multiply(Expr.Number(new Rational(WickCoefficient(n, 0, 0, Factorials(n)), 1)), Expr.Pow(variance, n / 2)).Expand();
     }
 
     /// <summary>C(a,k) C(b,k) k! (a−k−1)!! (b−k−1)!! = a! b! / (k! · 2^m m! · 2^n n!), m = (a−k)/2, n = (b−k)/2, since
     /// (2m−1)!!/(2m)! = 1/(2^m m!).</summary>
-    private static BigInteger WickCoefficient(int a, int b, int k)
+    private static BigInteger WickCoefficient(int a, int b, int k, BigInteger[] factorial)
     {
         int m = (a - k) / 2, n = (b - k) / 2;
-        return Factorial(a) * Factorial(b) / (Factorial(k) * Factorial(m) * Factorial(n) * (BigInteger.One << (m + n)));
+        return factorial[a] * factorial[b] / (factorial[k] * factorial[m] * factorial[n] * (BigInteger.One << (m + n)));
     }
 
-    private static BigInteger Factorial(int n)
+    /// <summary>0!, 1!, …, n! exactly.</summary>
+    private static BigInteger[] Factorials(int n)
     {
-        var f = BigInteger.One;
-        for (int i = 2; i <= n; i++) f *= i;
+        var f = new BigInteger[n + 1];
+        f[0] = BigInteger.One;
+        for (int i = 1; i <= n; i++) f[i] = f[i - 1] * i;
         return f;
     }
 
