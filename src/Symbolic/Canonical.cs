@@ -154,12 +154,27 @@ internal static class Canonical
         _ => e,
     };
 
-    /// <summary>Σ over one term from each list of the product of the chosen terms (none of which is a sum).</summary>
+    /// <summary>Σ over one term from each list of the product of the chosen terms (none of which is a sum). With exact
+    /// coefficients only, like terms are collected after each factor ((z₁ + z₂ − 1)^12: 91 terms, not 3^12); a double
+    /// anywhere keeps the one final sum, so its rounding stays as it was.</summary>
     private static Expr Distribute(Expr[][] factorTerms)
     {
+        bool exact = factorTerms.All(terms => terms.All(IsExact));
         IEnumerable<Expr> acc = [Expr.One];
-        foreach (var terms in factorTerms) acc = acc.SelectMany(a => terms.Select(b => Product([a, b]))).ToArray();
+        foreach (var terms in factorTerms)
+        {
+            acc = acc.SelectMany(a => terms.Select(b => Product([a, b]))).ToArray();
+            if (exact && Sum(acc) is var collected) acc = collected is SumExpr s ? s.Terms : [collected];
+        }
         return Sum(acc);
+    }
+
+    /// <summary>Whether no number in e is a double.</summary>
+    private static bool IsExact(Expr e)
+    {
+        bool exact = true;
+        e.VisitAll(x => exact &= x is not NumberExpr { IsExact: false });
+        return exact;
     }
 
     public static int CompareLists(ImmutableArray<Expr> a, ImmutableArray<Expr> b)

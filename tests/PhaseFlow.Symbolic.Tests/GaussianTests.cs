@@ -57,6 +57,15 @@ public class GaussianTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(Expr.Zero, Gaussian.Moment(7, v));
     }
 
+    /// <summary>z₁ + z₂ ~ N(0, s + 2u + s*): the pair's expectation of a polynomial in z₁ + z₂ (degree 12, 91 monomials
+    /// after expansion) equals the one-variable expectation.</summary>
+    [Fact]
+    public void SumOfThePairIsGaussianWithTheSummedVariance()
+    {
+        var p = Expr.Pow(Z1 + Z2 - 1, 12);
+        Assert.Equal(Gaussian.Expectation(Expr.Pow(Z - 1, 12), Z, S + 2 * U + SStar).Expand(), E(p));
+    }
+
     [Fact]
     public void SymbolicCoefficientsAndRationalsStayExact()
     {
