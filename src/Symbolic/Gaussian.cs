@@ -67,8 +67,8 @@ public static class Gaussian
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(u);
         ArgumentNullException.ThrowIfNull(sStar);
-        var terms = new List<Expr>();
         if ((a + b) % 2 != 0) return Expr.Zero;
+        var terms = new List<Expr>();
         var factorials = Factorials(Math.Max(a, b));
         for (int k = a % 2; k <= Math.Min(a, b); k += 2)
             terms.Add(Expr.Multiply(Expr.Number(new Rational(WickCoefficient(a, b, k, factorials), 1)),
@@ -82,7 +82,8 @@ public static class Gaussian
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         ArgumentNullException.ThrowIfNull(variance);
-        return n % 2 != 0 ? Expr.Zero : Expr.Multiply(Expr.Number(new Rational(WickCoefficient(n, 0, 0, Factorials(n)), 1)), Expr.Pow(variance, n / 2)).Expand();
+        // The pair's moment with b = 0 keeps only k = 0: (n−1)!! v^{n/2}.
+        return Moment(n, 0, variance, Expr.Zero, Expr.Zero);
     }
 
     /// <summary>C(a,k) C(b,k) k! (a−k−1)!! (b−k−1)!! = a! b! / (k! · 2^m m! · 2^n n!), m = (a−k)/2, n = (b−k)/2, since
