@@ -120,14 +120,19 @@ internal static class Canonical
         }
     }
 
+    /// <summary>name(argument), folded where the value is known: a double argument gives the double value (when finite),
+    /// an exact argument the exact value where there is one (exp 0 = 1, √(9/4) = 3/2, arcsin 1 = π/2, …), and
+    /// log(exp x) = x. Nothing that holds only on part of the domain (√(x²) = x, exp(log x) = x) is applied.</summary>
     public static Expr Function(string name, Expr argument)
     {
+        var info = Functions.Get(name);
         if (argument is NumberExpr n)
         {
             if (name == "sign") return Expr.Number(Math.Sign(n.Value));
-            if (n.IsZero && n.IsExact) return Expr.One;
-            if (!n.IsExact) return Expr.Number(Math.Exp(n.Value));
+            if (n.IsExact && info.ExactValue(n.Exact) is { } exact) return exact;
+            if (!n.IsExact && info.Evaluate(n.Value) is var v && double.IsFinite(v)) return Expr.Number(v);
         }
+        if (name == "log" && argument is FunctionExpr { Name: "exp" } e) return e.Argument;
         return new FunctionExpr(name, argument);
     }
 
@@ -149,12 +154,27 @@ internal static class Canonical
         _ => e,
     };
 
-    /// <summary>Σ over one term from each list of the product of the chosen terms (none of which is a sum).</summary>
+    /// <summary>Σ over one term from each list of the product of the chosen terms (none of which is a sum). With exact
+    /// coefficients only, like terms are collected after each factor ((z₁ + z₂ − 1)^12: 91 terms, not 3^12); a double
+    /// anywhere keeps the one final sum, so its rounding stays as it was.</summary>
     private static Expr Distribute(Expr[][] factorTerms)
     {
+        bool exact = factorTerms.All(terms => terms.All(IsExact));
         IEnumerable<Expr> acc = [Expr.One];
-        foreach (var terms in factorTerms) acc = acc.SelectMany(a => terms.Select(b => Product([a, b]))).ToArray();
+        foreach (var terms in factorTerms)
+        {
+            acc = acc.SelectMany(a => terms.Select(b => Product([a, b]))).ToArray();
+            if (exact && Sum(acc) is var collected) acc = collected is SumExpr s ? s.Terms : [collected];
+        }
         return Sum(acc);
+    }
+
+    /// <summary>Whether no number in e is a double.</summary>
+    private static bool IsExact(Expr e)
+    {
+        bool exact = true;
+        e.VisitAll(x => exact &= x is not NumberExpr { IsExact: false });
+        return exact;
     }
 
     public static int CompareLists(ImmutableArray<Expr> a, ImmutableArray<Expr> b)

@@ -40,13 +40,9 @@ public sealed class CompiledSystem
 /// <summary>Compiles expressions to delegates through System.Linq.Expressions.</summary>
 public static class Compiler
 {
-    private static readonly MethodInfo ExpMethod = typeof(Math).GetMethod(nameof(Math.Exp), [typeof(double)])!;
-    private static readonly MethodInfo SignMethod = typeof(Compiler).GetMethod(nameof(SignOf), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly MethodInfo PowMethod = typeof(Math).GetMethod(nameof(Math.Pow), [typeof(double), typeof(double)])!;
 
     private static readonly MethodInfo ClearMethod = typeof(Array).GetMethod(nameof(Array.Clear), [typeof(Array)])!;
-
-    private static double SignOf(double x) => Math.Sign(x);
 
     /// <summary>Compiles <paramref name="outputs"/> as functions of <paramref name="inputs"/> (symbols or indexed symbols,
     /// in the order of the x array). Every free symbol must be an input.</summary>
@@ -82,14 +78,15 @@ public static class Compiler
             LinqExpr code = e switch
             {
                 NumberExpr n => LinqExpr.Constant(n.Value),
+                ConstantExpr k => LinqExpr.Constant(k.Value),
                 SymbolExpr or IndexedExpr => LinqExpr.ArrayIndex(x, LinqExpr.Constant(index[e])),
                 SumExpr s => s.Terms.Select(Emit).Aggregate(LinqExpr.Add),
                 ProductExpr p => p.Factors.Select(Emit).Aggregate(LinqExpr.Multiply),
                 PowerExpr pw => EmitPower(Emit(pw.Base), pw.Exponent),
-                FunctionExpr f => LinqExpr.Call(f.Name == "exp" ? ExpMethod : SignMethod, Emit(f.Argument)),
+                FunctionExpr f => LinqExpr.Call(f.Info.Method, Emit(f.Argument)),
                 _ => throw new NotSupportedException(e.GetType().Name),
             };
-            if (counts.TryGetValue(e, out int c) && c > 1 && e is not (NumberExpr or SymbolExpr or IndexedExpr))
+            if (counts.TryGetValue(e, out int c) && c > 1 && e is not (NumberExpr or ConstantExpr or SymbolExpr or IndexedExpr))
             {
                 var v = LinqExpr.Variable(typeof(double), $"t{variables.Count}");
                 variables.Add(v);
@@ -138,7 +135,7 @@ public static class Compiler
 
     private static void Count(Expr e, Dictionary<Expr, int> counts)
     {
-        if (e is NumberExpr or SymbolExpr or IndexedExpr) return;
+        if (e is NumberExpr or ConstantExpr or SymbolExpr or IndexedExpr) return;
         counts[e] = counts.GetValueOrDefault(e) + 1;
         if (counts[e] > 1) return; // its children were counted the first time
         switch (e)

@@ -56,6 +56,27 @@ public abstract partial class Expr : IEquatable<Expr>, IComparable<Expr>
     /// <summary>sign(x) ∈ {−1, 0, 1}.</summary>
     public static Expr Sign(Expr x) => Canonical.Function("sign", x ?? throw new ArgumentNullException(nameof(x)));
 
+    /// <summary>√x (the non-negative root; exact for the square of a rational).</summary>
+    public static Expr Sqrt(Expr x) => Canonical.Function("sqrt", x ?? throw new ArgumentNullException(nameof(x)));
+
+    /// <summary>arcsin x ∈ [−π/2, π/2], for x ∈ [−1, 1]; text form <c>asin(x)</c>.</summary>
+    public static Expr Asin(Expr x) => Canonical.Function("asin", x ?? throw new ArgumentNullException(nameof(x)));
+
+    /// <summary>arccos x ∈ [0, π], for x ∈ [−1, 1]; text form <c>acos(x)</c>.</summary>
+    public static Expr Acos(Expr x) => Canonical.Function("acos", x ?? throw new ArgumentNullException(nameof(x)));
+
+    /// <summary>The error function erf x = (2/√π) ∫₀ˣ e^{−t²} dt.</summary>
+    public static Expr Erf(Expr x) => Canonical.Function("erf", x ?? throw new ArgumentNullException(nameof(x)));
+
+    /// <summary>tanh x.</summary>
+    public static Expr Tanh(Expr x) => Canonical.Function("tanh", x ?? throw new ArgumentNullException(nameof(x)));
+
+    /// <summary>The natural logarithm ln x, for x &gt; 0; text form <c>log(x)</c>.</summary>
+    public static Expr Log(Expr x) => Canonical.Function("log", x ?? throw new ArgumentNullException(nameof(x)));
+
+    /// <summary>The constant π, exact: text <c>pi</c>, LaTeX <c>\pi</c>, compiled as <see cref="Math.PI"/>.</summary>
+    public static Expr Pi { get; } = new ConstantExpr("pi", Math.PI);
+
     /// <summary>Sum.</summary>
     public static Expr operator +(Expr a, Expr b) => Add(a, b);
 
@@ -159,7 +180,7 @@ public abstract partial class Expr : IEquatable<Expr>, IComparable<Expr>
         ArgumentNullException.ThrowIfNull(name);
         if (name.Length == 0 || !(char.IsAsciiLetter(name[0]) || name[0] == '_') || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
             throw new ArgumentException($"'{name}' is not a symbol name (a letter or '_' followed by letters, digits or '_').", nameof(name));
-        if (name is "exp" or "sign") throw new ArgumentException($"'{name}' is a function name.", nameof(name));
+        if (Functions.IsReserved(name)) throw new ArgumentException($"'{name}' is the name of a function or constant.", nameof(name));
         return name;
     }
 

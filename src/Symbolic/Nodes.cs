@@ -51,7 +51,7 @@ public sealed class SymbolExpr : Expr
     /// <summary>The name.</summary>
     public string Name { get; }
 
-    private protected override int KindRank => 1;
+    private protected override int KindRank => 2;
     /// <inheritdoc />
     public override Expr Map(Func<Expr, Expr> map) => map(this);
     /// <inheritdoc />
@@ -76,7 +76,7 @@ public sealed class IndexedExpr : Expr
     /// <summary>The index expression.</summary>
     public Expr Index { get; }
 
-    private protected override int KindRank => 2;
+    private protected override int KindRank => 3;
     /// <inheritdoc />
     public override Expr Map(Func<Expr, Expr> map) => map(Indexed(Name, Index.Map(map)));
     /// <inheritdoc />
@@ -101,28 +101,57 @@ public sealed class IndexedExpr : Expr
     }
 }
 
-/// <summary>A function application: exp or sign.</summary>
+/// <summary>A named exact constant (π): a leaf that is not a free symbol, printed by name, evaluated and compiled as its
+/// double value.</summary>
+public sealed class ConstantExpr : Expr
+{
+    internal ConstantExpr(string name, double value) { Name = name; Value = value; }
+
+    /// <summary>The name ("pi").</summary>
+    public string Name { get; }
+
+    /// <summary>The nearest double.</summary>
+    public double Value { get; }
+
+    private protected override int KindRank => 1;
+    /// <inheritdoc />
+    public override Expr Map(Func<Expr, Expr> map) => map(this);
+    /// <inheritdoc />
+    public override double Evaluate(Func<string, double> symbols, Func<string, int, double>? indexed = null) => Value;
+    private protected override Expr Derivative(Expr variable) => Zero;
+    private protected override void Visit(Action<Expr> action) => action(this);
+    /// <inheritdoc />
+    public override bool Equals(Expr? other) => other is ConstantExpr c && c.Name == Name;
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(8, Name);
+    private protected override int CompareSameKind(Expr other) => string.CompareOrdinal(Name, ((ConstantExpr)other).Name);
+}
+
+/// <summary>A function application: exp, sign, sqrt, asin, acos, erf, tanh or log.</summary>
 public sealed class FunctionExpr : Expr
 {
     internal FunctionExpr(string name, Expr argument) { Name = name; Argument = argument; }
 
-    /// <summary>"exp" or "sign".</summary>
+    /// <summary>The canonical name: "exp", "sign", "sqrt", "asin", "acos", "erf", "tanh" or "log".</summary>
     public string Name { get; }
 
     /// <summary>The argument.</summary>
     public Expr Argument { get; }
 
-    private protected override int KindRank => 3;
+    internal FunctionInfo Info => Functions.Get(Name);
+
+    private protected override int KindRank => 4;
     /// <inheritdoc />
     public override Expr Map(Func<Expr, Expr> map) => map(Canonical.Function(Name, Argument.Map(map)));
     /// <inheritdoc />
-    public override double Evaluate(Func<string, double> symbols, Func<string, int, double>? indexed = null)
+    public override double Evaluate(Func<string, double> symbols, Func<string, int, double>? indexed = null) =>
+        Info.Evaluate(Argument.Evaluate(symbols, indexed));
+    // Chain rule: f′(x)·x′.
+    private protected override Expr Derivative(Expr variable)
     {
-        double x = Argument.Evaluate(symbols, indexed);
-        return Name == "exp" ? Math.Exp(x) : Math.Sign(x);
+        var inner = Argument.DerivativeOf(variable);
+        return inner.Equals(Zero) ? Zero : Multiply(Info.Outer(Argument), inner);
     }
-    // sign is piecewise constant: its derivative is zero wherever it is defined.
-    private protected override Expr Derivative(Expr variable) => Name == "exp" ? Multiply(this, Argument.DerivativeOf(variable)) : Zero;
     private protected override void Visit(Action<Expr> action) { action(this); Argument.VisitAll(action); }
     /// <inheritdoc />
     public override bool Equals(Expr? other) => other is FunctionExpr f && f.Name == Name && f.Argument.Equals(Argument);
@@ -147,7 +176,7 @@ public sealed class PowerExpr : Expr
     /// <summary>The exponent.</summary>
     public int Exponent { get; }
 
-    private protected override int KindRank => 4;
+    private protected override int KindRank => 5;
     /// <inheritdoc />
     public override Expr Map(Func<Expr, Expr> map) => map(Pow(Base.Map(map), Exponent));
     /// <inheritdoc />
@@ -176,7 +205,7 @@ public sealed class ProductExpr : Expr
     /// <summary>The factors in canonical order.</summary>
     public ImmutableArray<Expr> Factors { get; }
 
-    private protected override int KindRank => 5;
+    private protected override int KindRank => 6;
     /// <inheritdoc />
     public override Expr Map(Func<Expr, Expr> map) => map(Multiply(Factors.Select(f => f.Map(map)).ToArray()));
     /// <inheritdoc />
@@ -214,7 +243,7 @@ public sealed class SumExpr : Expr
     /// <summary>The terms in canonical order.</summary>
     public ImmutableArray<Expr> Terms { get; }
 
-    private protected override int KindRank => 6;
+    private protected override int KindRank => 7;
     /// <inheritdoc />
     public override Expr Map(Func<Expr, Expr> map) => map(Add(Terms.Select(t => t.Map(map)).ToArray()));
     /// <inheritdoc />

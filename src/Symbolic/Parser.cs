@@ -13,7 +13,8 @@ public sealed class ExpressionParseException(string message, int position) : For
 public abstract partial class Expr
 {
     /// <summary>Reads the text form: numbers (integers are exact, a '.' or exponent makes a double), symbols, indexed
-    /// symbols <c>s[k+1]</c>, <c>+ - * /</c>, integer powers <c>^</c>, parentheses, <c>exp( )</c> and <c>sign( )</c>.</summary>
+    /// symbols <c>s[k+1]</c>, <c>+ - * /</c>, integer powers <c>^</c>, parentheses, the constant <c>pi</c> (or <c>π</c>) and the
+    /// functions <c>exp sign sqrt asin acos erf tanh log</c> (<c>arcsin</c>, <c>arccos</c> are read as asin, acos).</summary>
     /// <exception cref="ExpressionParseException">The text is not an expression.</exception>
     public static Expr Parse(string text)
     {
@@ -103,17 +104,18 @@ public abstract partial class Expr
             char c = Current;
             if (Accept('(')) return ParseParenthesized();
             if (char.IsAsciiDigit(c) || c == '.') return ParseNumber();
+            if (c == 'π') { _pos++; return Pi; }
             if (char.IsAsciiLetter(c) || c == '_')
             {
                 int start = _pos;
                 while (!AtEnd && (char.IsAsciiLetterOrDigit(Current) || Current == '_')) _pos++;
                 string name = text[start.._pos];
-                if (name is "exp" or "sign")
+                if (Functions.TryResolve(name, out var function))
                 {
                     Expect('(');
-                    var arg = ParseParenthesized();
-                    return name == "exp" ? Exp(arg) : Sign(arg);
+                    return Canonical.Function(function.Name, ParseParenthesized());
                 }
+                if (name == "pi") return Pi;
                 if (Accept('['))
                 {
                     var index = ParseSum();

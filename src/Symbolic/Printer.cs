@@ -52,9 +52,12 @@ internal static class Printer
                 }
                 break;
             case FunctionExpr f:
-                sb.Append(latex ? (f.Name == "exp" ? @"\exp\left(" : @"\operatorname{sign}\left(") : f.Name + "(");
+                sb.Append(latex ? f.Info.LatexOpen : f.Name + "(");
                 Write(sb, f.Argument, latex);
-                sb.Append(latex ? @"\right)" : ")");
+                sb.Append(latex ? f.Info.LatexClose : ")");
+                break;
+            case ConstantExpr c:
+                sb.Append(latex ? @"\" + c.Name : c.Name);
                 break;
             case PowerExpr p when latex && p.Base is IndexedExpr:
                 // s^{(1)} already carries a superscript: group it, {s^{(1)}}^{2}, since s^{(1)}^{2} is not valid LaTeX.

@@ -60,6 +60,41 @@ public abstract record Recipe
         public override double Eval(double[] x) => Math.Exp(Scale * x[Index]);
         public override string ToString() => $"exp({Scale}*{new Recipe.Var(Index)})";
     }
+
+    /// <summary>An elementary function of a variable (all variables are in [0.5, 1.5]), mapped into its domain:
+    /// x/2 for asin and acos, x for sqrt and log, 2x − 2 for erf and tanh.</summary>
+    public sealed record FunctionOf(string Name, int Index) : Recipe
+    {
+        private Expr Argument()
+        {
+            var x = new Recipe.Var(Index).Build();
+            return Name switch { "asin" or "acos" => x / 2, "sqrt" or "log" => x, _ => 2 * x - 2 };
+        }
+
+        private double Argument(double[] x) => Name switch { "asin" or "acos" => x[Index] / 2, "sqrt" or "log" => x[Index], _ => 2 * x[Index] - 2 };
+
+        public override Expr Build() => Name switch
+        {
+            "sqrt" => Expr.Sqrt(Argument()),
+            "asin" => Expr.Asin(Argument()),
+            "acos" => Expr.Acos(Argument()),
+            "erf" => Expr.Erf(Argument()),
+            "tanh" => Expr.Tanh(Argument()),
+            _ => Expr.Log(Argument()),
+        };
+
+        public override double Eval(double[] x) => Name switch
+        {
+            "sqrt" => Math.Sqrt(Argument(x)),
+            "asin" => Math.Asin(Argument(x)),
+            "acos" => Math.Acos(Argument(x)),
+            "erf" => MathNet.Numerics.SpecialFunctions.Erf(Argument(x)),
+            "tanh" => Math.Tanh(Argument(x)),
+            _ => Math.Log(Argument(x)),
+        };
+
+        public override string ToString() => Build().ToString();
+    }
 }
 
 public sealed record Case(Recipe Recipe, double[] Point)
@@ -74,7 +109,8 @@ public sealed class Arbitraries
         Gen.Choose(-20, 20).Select(v => (Recipe)new Recipe.Real(v / 8.0 + 0.1)),
         Gen.Choose(0, 5).Select(i => (Recipe)new Recipe.Var(i)),
         Gen.Choose(0, 5).Select(i => (Recipe)new Recipe.Var(i)),
-        from i in Gen.Choose(0, 5) from k in Gen.Choose(-2, 2) select (Recipe)new Recipe.ExpOf(i, k));
+        from i in Gen.Choose(0, 5) from k in Gen.Choose(-2, 2) select (Recipe)new Recipe.ExpOf(i, k),
+        from f in Gen.Elements("sqrt", "asin", "acos", "erf", "tanh", "log") from i in Gen.Choose(0, 5) select (Recipe)new Recipe.FunctionOf(f, i));
 
     private static Gen<Recipe> Tree(int depth) => depth == 0 ? Leaf() : Gen.OneOf(
         Leaf(),
