@@ -14,7 +14,7 @@ public readonly record struct LossDerivatives(double Value, double Ps, double Pu
 
 /// <summary>A link function of a single-index model: the student's prediction f(xᵀw) or the teacher's label g(xᵀw*),
 /// with the derivatives online SGD (f′) and the escape theory (f″(0)) need.</summary>
-public sealed class LinkFunction
+public sealed partial class LinkFunction
 {
     /// <summary>Creates a link from its value and first two derivatives.</summary>
     /// <param name="text">How it is written, e.g. "z^2" or "erf(z)"; used in reports and errors.</param>
@@ -51,7 +51,7 @@ public sealed class LinkFunction
     public bool IsEven { get; }
 
     /// <summary>z², the link of phase retrieval.</summary>
-    public static LinkFunction Square { get; } = new("z^2", z => z * z, z => 2 * z, _ => 2, isEven: true);
+    public static LinkFunction Square { get; } = new("z^2", z => z * z, z => 2 * z, _ => 2, _ => 0, _ => 0, isEven: true);
 
     /// <inheritdoc />
     public override string ToString() => Text;
@@ -60,7 +60,7 @@ public sealed class LinkFunction
 /// <summary>The population loss of a single-index model y = g(xᵀw*) + ξ, ξ ~ N(0, σ²), learnt by f(xᵀw) from x ~ N(0, Q):
 /// L(w) = E[(f(xᵀw) − y)²] = P(s, u, s*) + σ², a function of the overlaps s = wᵀQw, u = wᵀQw*, s* = w*ᵀQw*
 /// (spec single-index.md §1). Implementations are immutable and thread-safe.</summary>
-public abstract class SingleIndexLoss
+public abstract partial class SingleIndexLoss
 {
     /// <summary>Sets the links and the label noise.</summary>
     /// <param name="student">f.</param>

@@ -1,0 +1,31 @@
+using PhaseFlow.Foundation;
+
+namespace PhaseFlow.Core;
+
+public abstract partial class SingleIndexLoss
+{
+    /// <summary>The relative slack of the Cauchy–Schwarz check u² ≤ s·s*: overlaps computed from vectors break it by
+    /// rounding only, a few ulps of s·s*.</summary>
+    public const double CauchySchwarzSlack = 1e-12;
+
+    /// <summary>Refuses overlaps no pair of vectors has: s must be finite and ≥ 0, s* finite and &gt; 0, u finite with
+    /// u² ≤ s·s*·(1 + <see cref="CauchySchwarzSlack"/>). The model kinds call it on every evaluation.</summary>
+    /// <param name="s">wᵀQw.</param>
+    /// <param name="u">wᵀQw*.</param>
+    /// <param name="sStar">w*ᵀQw*.</param>
+    /// <exception cref="InvalidParameterException">Naming the parameter and its allowed range.</exception>
+    public static void CheckOverlaps(double s, double u, double sStar)
+    {
+        Guard.NonNegative(s, "s");
+        Guard.Positive(sStar, "sStar");
+        double bound = Math.Sqrt(s * sStar);
+        if (!double.IsFinite(u) || u * u > s * sStar * (1 + CauchySchwarzSlack))
+            throw new InvalidParameterException("u",
+                $"finite with u^2 <= s*sStar (Cauchy-Schwarz), i.e. in [-{InvalidParameterException.Format(bound)}, {InvalidParameterException.Format(bound)}]",
+                InvalidParameterException.Format(u));
+    }
+
+    /// <summary>The correlation u/√(s s*) clamped to [−1, 1] (0 when s = 0, where u = 0 is the only overlap allowed).</summary>
+    internal static double Correlation(double s, double u, double sStar) =>
+        s == 0 ? 0 : Math.Clamp(u / Math.Sqrt(s * sStar), -1, 1);
+}
