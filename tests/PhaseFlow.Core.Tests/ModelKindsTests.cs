@@ -24,7 +24,8 @@ public class ModelKindsTests(ITestOutputHelper output)
     private static readonly LinkFunction[] Named = [LinkFunction.Linear, LinkFunction.Square, LinkFunction.Erf, LinkFunction.Relu];
     private static readonly LinkFunction[] Smooth = [LinkFunction.Erf, LinkFunction.Tanh, GaussianBump, LinkFunction.Linear, LinkFunction.Square];
 
-    /// <summary>Every kind the tests cover: the 16 closed-form pairs and quadrature pairs of smooth links.</summary>
+    /// <summary>Every kind the tests cover: the 16 closed-form pairs, quadrature pairs of smooth links and polynomial links
+    /// derived through Wick.</summary>
     public static IEnumerable<object[]> Kinds()
     {
         foreach (var f in Named)
@@ -33,6 +34,8 @@ public class ModelKindsTests(ITestOutputHelper output)
         foreach (var (f, g) in new[] { (LinkFunction.Erf, LinkFunction.Erf), (LinkFunction.Tanh, LinkFunction.Tanh), (LinkFunction.Tanh, LinkFunction.Erf),
                      (GaussianBump, GaussianBump), (LinkFunction.Linear, LinkFunction.Tanh), (GaussianBump, LinkFunction.Square) })
             yield return [new QuadratureLoss(f, g, 0.1)];
+        foreach (var (f, g) in new[] { ("z^3 - 3*z", "z^3 - 3*z"), ("z + z^2/2", "z + z^2/2"), ("z^2", "z^3 - 3*z") })
+            yield return [new PolynomialLoss(f, g, 0.1)];
     }
 
     /// <summary>Valid overlaps away from the boundary (s, s* in [0.3, 2], |ρ| ≤ 0.7), where the score-function Monte
