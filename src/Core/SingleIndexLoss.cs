@@ -120,4 +120,7 @@ public sealed class PhaseRetrievalLoss : SingleIndexLoss
     /// <inheritdoc />
     public override LossDerivatives Derivatives(double s, double u, double sStar) =>
         new(Value(s, u, sStar), 6 * s - 2 * sStar, -8 * u, 6, 0, -8);
+
+    /// <inheritdoc />
+    public override string Method => "hand-written";
 }

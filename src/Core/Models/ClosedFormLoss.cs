@@ -36,6 +36,9 @@ public sealed class ClosedFormLoss : SingleIndexLoss
         teacherParts = Parts(teacher, "teacher");
     }
 
+    /// <inheritdoc />
+    public override string Method => "closed form";
+
     /// <summary>The links with closed forms; every ordered pair of them is supported.</summary>
     public static IReadOnlyList<LinkFunction> SupportedLinks { get; } =
         [LinkFunction.Linear, LinkFunction.Square, LinkFunction.Erf, LinkFunction.Relu];

@@ -4,6 +4,12 @@ namespace PhaseFlow.Core;
 
 public abstract partial class SingleIndexLoss
 {
+    /// <summary>How P is computed, for reports: "hand-written", "closed form", "exact (Wick)" or the quadrature and its order.</summary>
+    public virtual string Method => GetType().Name;
+
+    /// <summary>P(s, u, s*) as an expression in s, u and s_star when the kind has one (polynomial links); otherwise null.</summary>
+    public virtual PhaseFlow.Symbolic.Expr? Expression => null;
+
     /// <summary>The relative slack of the Cauchy–Schwarz check u² ≤ s·s*: overlaps computed from vectors break it by
     /// rounding only, a few ulps of s·s*.</summary>
     public const double CauchySchwarzSlack = 1e-12;

@@ -59,7 +59,10 @@ public sealed class PolynomialLoss : SingleIndexLoss
     public Expr TeacherExpression { get; }
 
     /// <summary>P(s, u, s*), expanded, in the symbols <see cref="S"/>, <see cref="U"/>, <see cref="SStar"/> (without σ²).</summary>
-    public Expr Expression { get; }
+    public override Expr Expression { get; }
+
+    /// <inheritdoc />
+    public override string Method => "exact (Wick)";
 
     /// <summary>P_s, P_u, P_ss, P_su, P_uu, expanded.</summary>
     public IReadOnlyList<Expr> Derivative { get; }
@@ -90,7 +93,8 @@ public sealed class PolynomialLoss : SingleIndexLoss
         catch (ExpressionParseException e) { throw new InvalidParameterException(name, "a polynomial in z", $"\"{text}\" ({e.Message})"); }
     }
 
-    /// <summary>The link's value and derivatives, compiled; refuses what is not a non-constant polynomial in z.</summary>
+    /// <summary>The link compiled (<see cref="LinkFunction.FromExpression"/>); refuses what is not a non-constant
+    /// polynomial in z.</summary>
     private static LinkFunction Link(Expr link, string name)
     {
         ArgumentNullException.ThrowIfNull(link, name);
@@ -99,26 +103,8 @@ public sealed class PolynomialLoss : SingleIndexLoss
             throw new InvalidParameterException(name, "a polynomial in z alone", $"{link} (it names {string.Join(", ", others.Select(o => o.ToString()))})");
         try { Gaussian.Expectation(link, Z, Expr.One); }
         catch (NotPolynomialException e) { throw new InvalidParameterException(name, "a polynomial in z", $"{link} ({e.Message})"); }
-        var derivatives = new Expr[5];
-        derivatives[0] = link.Expand();
-        for (int k = 1; k < 5; k++) derivatives[k] = derivatives[k - 1].Differentiate(Z).Expand();
-        if (derivatives[1].Equals(Expr.Zero))
+        if (link.Differentiate(Z).Expand().Equals(Expr.Zero))
             throw new InvalidParameterException(name, "a non-constant polynomial in z", link.ToString());
-        var mirrored = link.Substitute(new Dictionary<Expr, Expr> { [Z] = -Z });
-        bool even = (mirrored - link).Expand().Equals(Expr.Zero);
-        var f = derivatives.Select(d => Compiled(Compiler.Compile([d], [Z]))).ToArray();
-        return new LinkFunction(link.ToString(), f[0], f[1], f[2], f[3], f[4], even);
+        return LinkFunction.FromExpression(link, name);
     }
-
-    [ThreadStatic] private static double[]? _linkInput, _linkOutput;
-
-    // Per-thread buffers: online SGD calls the links per sample, and callers may run on several threads.
-    private static Func<double, double> Compiled(CompiledSystem compiled) => z =>
-    {
-        var x = _linkInput ??= new double[1];
-        var y = _linkOutput ??= new double[1];
-        x[0] = z;
-        compiled.Evaluate(x, y);
-        return y[0];
-    };
 }

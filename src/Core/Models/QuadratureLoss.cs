@@ -56,6 +56,9 @@ public sealed class QuadratureLoss : SingleIndexLoss
     /// <summary>Nodes per axis.</summary>
     public int Order => rule.Order;
 
+    /// <inheritdoc />
+    public override string Method => $"Gauss–Hermite quadrature, {Order}×{Order} nodes";
+
     private static void RequireSmooth(LinkFunction link, string name)
     {
         if (!link.IsSmooth)
