@@ -61,6 +61,7 @@ public static class CliApp
         root.Subcommands.Add(BuildValidate(output, error, cancellationToken));
         root.Subcommands.Add(BuildHierarchy(output, error, cancellationToken));
         root.Subcommands.Add(BuildEscape(output, error, cancellationToken));
+        root.Subcommands.Add(BuildModel(output, error, cancellationToken));
         root.Subcommands.Add(BuildDuhamel(output, error, cancellationToken));
         root.Subcommands.Add(BuildManifold(output, error, cancellationToken));
         root.Subcommands.Add(BuildReproduce(output, error, cancellationToken));
@@ -161,6 +162,32 @@ public static class CliApp
                 report = EscapeCommand.FromPowerLaw(exponent, dimension, parse.GetValue(overlap), parse.GetValue(nodes), lvl, ct);
             else throw new InputException("escape needs a problem file, or --a and --d");
             output.Write(EscapeCommand.Describe(report));
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command BuildModel(TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var student = new Option<string>("--student") { Description = "The student's link f: an expression in z (z^3 - 3*z, tanh(z)) or erf, relu, tanh.", Required = true };
+        var teacher = new Option<string>("--teacher") { Description = "The teacher's link g, likewise.", Required = true };
+        var noise = new Option<double>("--noise") { Description = "Label-noise standard deviation σ ≥ 0 (adds σ² to the loss).", DefaultValueFactory = _ => 0 };
+        var order = new Option<int>("--order") { Description = "Gauss–Hermite nodes per axis for links without a closed form, in [2, 300].", DefaultValueFactory = _ => QuadratureLoss.DefaultOrder };
+        var print = new Option<string?>("--print") { Description = "Print P and its first and second derivatives: text or latex (polynomial links; the default without --at)." };
+        var at = new Option<string?>("--at") { Description = "Evaluate at S,U,SSTAR: one JSON object {loss, Ps, Pu, Pss, Psu, Puu} (σ² included in loss)." };
+        var command = new Command("model", "Print the population loss P(s, u, s*) of a single-index model and its derivatives, or evaluate them at one point.")
+        {
+            student, teacher, noise, order, print, at,
+        };
+        command.SetAction(parse => Guarded(error, ct, () =>
+        {
+            var loss = ModelCommand.Build(parse.GetValue(student)!, parse.GetValue(teacher)!, parse.GetValue(noise), parse.GetValue(order));
+            if (parse.GetValue(at) is { } point)
+            {
+                if (parse.GetValue(print) is { } format) output.Write(ModelCommand.Print(loss, format));
+                output.Write(ModelCommand.At(loss, point));
+            }
+            else output.Write(ModelCommand.Print(loss, parse.GetValue(print) ?? "text"));
             return ExitCodes.Ok;
         }));
         return command;

@@ -42,6 +42,7 @@ public class ModelTextTests
     [InlineData("z^", "z", "student")]
     [InlineData("z", "y*z", "teacher")]
     [InlineData("z", "5", "teacher")]
+    [InlineData("tanh(y)", "z", "student")]
     [InlineData("relu", "tanh", "teacher")]
     [InlineData("z^3", "relu", "student")]
     public void RefusesMalformedLinksNamingWhich(string student, string teacher, string parameter)

@@ -40,11 +40,19 @@ public static class ModelText
         string t = text.Trim();
         if (t is "relu" or "relu(z)") return null;
         if (t is "erf" or "tanh") t += "(z)";
-        try { return Expr.Parse(t); }
+        Expr link;
+        try { link = Expr.Parse(t); }
         catch (ExpressionParseException e)
         {
             throw new InvalidParameterException(name, "an expression in z or one of erf, relu, tanh", $"\"{text}\" ({e.Message})");
         }
+        // The kinds check these too; checked here first so that the message does not depend on the kind chosen.
+        var others = link.FreeSymbols().Where(v => !v.Equals(LinkFunction.Variable)).ToArray();
+        if (others.Length > 0)
+            throw new InvalidParameterException(name, "an expression in z alone", $"{text} (it names {string.Join(", ", others.Select(o => o.ToString()))})");
+        if (link.Differentiate(LinkFunction.Variable).Expand().Equals(Expr.Zero))
+            throw new InvalidParameterException(name, "a non-constant expression in z", text);
+        return link;
     }
 
     private static bool IsPolynomial(Expr link)

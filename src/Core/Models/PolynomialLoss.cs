@@ -79,6 +79,7 @@ public sealed class PolynomialLoss : SingleIndexLoss
 
     private double[] Evaluate(double s, double u, double sStar)
     {
+        CheckOverlaps(s, u, sStar);
         var x = _input ??= new double[3];
         var y = _output ??= new double[6];
         (x[0], x[1], x[2]) = (s, u, sStar);
