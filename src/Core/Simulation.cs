@@ -186,8 +186,18 @@ internal sealed class RunRecorder
         Unit = unit;
         StepSize = stepSize;
         Escape = _markers.Add("escape", options.EscapeThreshold * Math.Abs(model.SStar));
-        CriticalCrossing = _markers.Add("critical crossing", model.SStar / 3);
+        // The critical crossing is where α = −2P_s changes sign (Φ = ∫α at its maximum): the first time P_s ≥ 0 (spec §5).
+        // For phase retrieval P_s = 6s − 2s*, the same root as s ≥ s*/3, which stays the observable there so that the
+        // marker is located by exactly the arithmetic it always was.
+        _loss = model.IsPhaseRetrieval ? null : model.PopulationLoss;
+        CriticalCrossing = _markers.Add("critical crossing", _loss is null ? model.SStar / 3 : 0);
     }
+
+    private readonly SingleIndexLoss? _loss; // null for phase retrieval: the crossing observable is s itself
+
+    /// <summary>What the critical-crossing marker watches at (s, u): s for phase retrieval (level s*/3), else P_s(s, u, s*)
+    /// (level 0).</summary>
+    public double CrossingObservable(double s, double u) => _loss is null ? s : _loss.Derivatives(s, u, _model.SStar).Ps;
 
     public string Method { get; }
     public TimeUnit Unit { get; }
@@ -195,7 +205,7 @@ internal sealed class RunRecorder
     /// <summary>|u| ≥ EscapeThreshold · |s*|.</summary>
     public LevelMarker Escape { get; }
 
-    /// <summary>s ≥ s*/3.</summary>
+    /// <summary>P_s ≥ 0 (phase retrieval: s ≥ s*/3).</summary>
     public LevelMarker CriticalCrossing { get; }
 
     /// <summary>The markers, for locating them on a dense output.</summary>
@@ -208,7 +218,7 @@ internal sealed class RunRecorder
         CheckFinite(t, s, u, 0);
         if (s > _maxS) _maxS = s;
         Escape.Observe(t, Math.Abs(u));
-        CriticalCrossing.Observe(t, s);
+        if (!CriticalCrossing.Reached) CriticalCrossing.Observe(t, CrossingObservable(s, u));
     }
 
     /// <summary>Keeps the running maximum of s.</summary>
