@@ -36,8 +36,9 @@ internal sealed class DiscreteRun
     public RunRecorder Recorder { get; }
 
     /// <summary>Runs the loop from the start's (s, u); <paramref name="step"/>(k) moves w from step k − 1 to k and returns
-    /// the new (s, u). <paramref name="reportEvery"/> is a power of two.</summary>
-    public SimulationResult Run(double s0, double u0, Func<long, (double S, double U)> step, long reportEvery, long evaluationsPerStep,
+    /// the new (s, u) and P's derivatives there (for the markers and the divergence check). <paramref name="reportEvery"/> is a
+    /// power of two.</summary>
+    public SimulationResult Run(double s0, double u0, Func<long, (double S, double U, LossDerivatives P)> step, long reportEvery, long evaluationsPerStep,
         CancellationToken cancellationToken)
     {
         var recorder = Recorder;
@@ -48,8 +49,8 @@ internal sealed class DiscreteRun
         if (_outputs[0] == 0) { recorder.Record(0, w); next++; }
         for (long k = 1; k <= steps; k++)
         {
-            var (s, u) = step(k);
-            recorder.Track(k, s, u); // throws on a non-finite s, u or loss
+            var (s, u, p) = step(k);
+            recorder.Track(k, s, u, p); // throws on a non-finite s, u or loss
             if (next < _outputs.Length && _outputs[next] == k) { recorder.Record(k, w); next++; }
             if ((k & mask) == 0)
             {

@@ -127,7 +127,7 @@ public sealed record OnlineSgd : IDirectSimulator
             }
             var st = model.Statistics(w);
             if (!finite) throw run.Recorder.Diverged(k);
-            return (st.S, st.U);
+            return (st.S, st.U, model.Derivatives(st));
         }, reportEvery: 256, evaluationsPerStep: BatchSize, cancellationToken);
     }
 }

@@ -190,10 +190,12 @@ internal sealed class RunRecorder
         // For phase retrieval P_s = 6s − 2s*, the same root as s ≥ s*/3, which stays the observable there so that the
         // marker is located by exactly the arithmetic it always was.
         _loss = model.IsPhaseRetrieval ? null : model.PopulationLoss;
+        _noiseSquared = model.PopulationLoss.Noise * model.PopulationLoss.Noise;
         CriticalCrossing = _markers.Add("critical crossing", _loss is null ? model.SStar / 3 : 0);
     }
 
     private readonly SingleIndexLoss? _loss; // null for phase retrieval: the crossing observable is s itself
+    private readonly double _noiseSquared;
 
     /// <summary>What the critical-crossing marker watches at (s, u): s for phase retrieval (level s*/3), else P_s(s, u, s*)
     /// (level 0).</summary>
@@ -213,12 +215,16 @@ internal sealed class RunRecorder
 
     /// <summary>Marks the first time each threshold is reached (discrete dynamics: the first step at which it holds); throws
     /// the divergence when s, u or the loss is not finite.</summary>
-    public void Track(double t, double s, double u)
+    public void Track(double t, double s, double u) => Track(t, s, u, _model.PopulationLoss.Derivatives(s, u, _model.SStar));
+
+    /// <summary><see cref="Track(double, double, double)"/> with P and its derivatives at (s, u) already evaluated (the discrete
+    /// simulators evaluate them once per step, for the step and the markers together).</summary>
+    public void Track(double t, double s, double u, in LossDerivatives p)
     {
-        CheckFinite(t, s, u, 0);
+        if (!double.IsFinite(p.Value + _noiseSquared)) throw Diverged(t);
         if (s > _maxS) _maxS = s;
         Escape.Observe(t, Math.Abs(u));
-        if (!CriticalCrossing.Reached) CriticalCrossing.Observe(t, CrossingObservable(s, u));
+        if (!CriticalCrossing.Reached) CriticalCrossing.Observe(t, _loss is null ? s : p.Ps);
     }
 
     /// <summary>Keeps the running maximum of s.</summary>
