@@ -326,10 +326,13 @@ public class GenericSimulatorTests
     /// The measured order over η = 3/150 … 3/1200 is 1 ± 0.1 (the O(η²) remainder is below 10 % there).</summary>
     [Theory]
     [MemberData(nameof(Losses))]
-    public void GradientDescentConvergesToGradientFlowAtFirstOrderForAnyLoss(string name)
+    public void GradientDescentConvergesToGradientFlowAtFirstOrderForAnyLoss(string name) =>
+        AssertGradientDescentIsFirstOrder(Model(Loss(name), 30, 2, 5), Initialization.Sphere(30, 6, 0.5));
+
+    /// <summary>GD with η = 3/n, n = 150 … 1200, against GF at rtol 1e-12 at t = 3: each halving of η halves the error
+    /// (measured order 1 ± 0.1).</summary>
+    internal static void AssertGradientDescentIsFirstOrder(PhaseRetrievalModel model, double[] w0)
     {
-        var model = Model(Loss(name), 30, 2, 5);
-        var w0 = Initialization.Sphere(30, 6, 0.5);
         double horizon = 3;
         var reference = new PopulationGradientFlow(1e-12, 1e-15).Solve(new PhaseRetrievalProblem(model, w0, horizon),
             new SimulationOptions { Output = OutputSchedule.At(horizon) }).FinalWeights;

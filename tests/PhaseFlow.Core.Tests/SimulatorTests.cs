@@ -103,22 +103,8 @@ public class SimulatorTests
 
     /// <summary>GD is explicit Euler on the flow: the error at fixed time halves with η (order 1).</summary>
     [Fact]
-    public void GradientDescentConvergesToGradientFlowAtFirstOrder()
-    {
-        var model = PowerLaw(30, 2, 5);
-        var w0 = Initialization.Sphere(30, 6);
-        double horizon = 3;
-        var reference = new PopulationGradientFlow(1e-12, 1e-15).Solve(new PhaseRetrievalProblem(model, w0, horizon),
-            new SimulationOptions { Output = OutputSchedule.At(horizon) }).FinalWeights;
-        double Error(int n)
-        {
-            var gd = new PopulationGradientDescent(horizon / n).Solve(new PhaseRetrievalProblem(model, w0, n),
-                new SimulationOptions { Output = OutputSchedule.At(n) });
-            return Math.Sqrt(gd.FinalWeights.Select((x, i) => (x - reference[i]) * (x - reference[i])).Sum());
-        }
-        double[] errors = [Error(150), Error(300), Error(600), Error(1200)];
-        for (int i = 1; i < errors.Length; i++) Assert.InRange(Math.Log2(errors[i - 1] / errors[i]), 0.9, 1.1);
-    }
+    public void GradientDescentConvergesToGradientFlowAtFirstOrder() =>
+        GenericSimulatorTests.AssertGradientDescentIsFirstOrder(PowerLaw(30, 2, 5), Initialization.Sphere(30, 6));
 
     [Fact]
     public void GradientDescentStepMatchesTheGradient()
