@@ -127,7 +127,8 @@ public sealed record OnlineSgd : IDirectSimulator
             }
             var st = model.Statistics(w);
             if (!finite) throw run.Recorder.Diverged(k);
-            return (st.S, st.U, model.Derivatives(st));
+            var p = model.Derivatives(st);
+            return new DiscreteState(st.S, st.U, p.Value, p.Ps);
         }, reportEvery: 256, evaluationsPerStep: BatchSize, cancellationToken);
     }
 }

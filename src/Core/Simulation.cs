@@ -215,16 +215,20 @@ internal sealed class RunRecorder
 
     /// <summary>Marks the first time each threshold is reached (discrete dynamics: the first step at which it holds); throws
     /// the divergence when s, u or the loss is not finite.</summary>
-    public void Track(double t, double s, double u) => Track(t, s, u, _model.PopulationLoss.Derivatives(s, u, _model.SStar));
-
-    /// <summary><see cref="Track(double, double, double)"/> with P and its derivatives at (s, u) already evaluated (the discrete
-    /// simulators evaluate them once per step, for the step and the markers together).</summary>
-    public void Track(double t, double s, double u, in LossDerivatives p)
+    public void Track(double t, double s, double u)
     {
-        if (!double.IsFinite(p.Value + _noiseSquared)) throw Diverged(t);
-        if (s > _maxS) _maxS = s;
-        Escape.Observe(t, Math.Abs(u));
-        if (!CriticalCrossing.Reached) CriticalCrossing.Observe(t, _loss is null ? s : p.Ps);
+        var p = _model.PopulationLoss.Derivatives(s, u, _model.SStar);
+        Track(t, new DiscreteState(s, u, p.Value, p.Ps));
+    }
+
+    /// <summary><see cref="Track(double, double, double)"/> with P and P_s at (s, u) already evaluated (the discrete simulators
+    /// evaluate P's derivatives once per step, for the step and the markers together).</summary>
+    public void Track(double t, DiscreteState state)
+    {
+        if (!double.IsFinite(state.P + _noiseSquared)) throw Diverged(t);
+        if (state.S > _maxS) _maxS = state.S;
+        Escape.Observe(t, Math.Abs(state.U));
+        if (!CriticalCrossing.Reached) CriticalCrossing.Observe(t, _loss is null ? state.S : state.Ps);
     }
 
     /// <summary>Keeps the running maximum of s.</summary>
