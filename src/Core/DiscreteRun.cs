@@ -2,6 +2,10 @@ using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Core;
 
+/// <summary>The state after one discrete step: s, u, P(s, u, s*) (for the divergence check) and P_s (for the critical
+/// crossing), the last two from the one evaluation of P's derivatives the step makes.</summary>
+internal readonly record struct DiscreteState(double S, double U, double P, double Ps);
+
 /// <summary>The step loop of the discrete simulators (GD, online SGD): steps 1..horizon of an update of w, each followed
 /// by the markers and the divergence check, the samples at the output steps, cancellation and progress every
 /// <c>reportEvery</c> steps. The update is the simulator's own; the loop adds no arithmetic of its own.</summary>
@@ -36,8 +40,9 @@ internal sealed class DiscreteRun
     public RunRecorder Recorder { get; }
 
     /// <summary>Runs the loop from the start's (s, u); <paramref name="step"/>(k) moves w from step k − 1 to k and returns
-    /// the new (s, u). <paramref name="reportEvery"/> is a power of two.</summary>
-    public SimulationResult Run(double s0, double u0, Func<long, (double S, double U)> step, long reportEvery, long evaluationsPerStep,
+    /// the new (s, u) and P's derivatives there (for the markers and the divergence check). <paramref name="reportEvery"/> is a
+    /// power of two.</summary>
+    public SimulationResult Run(double s0, double u0, Func<long, DiscreteState> step, long reportEvery, long evaluationsPerStep,
         CancellationToken cancellationToken)
     {
         var recorder = Recorder;
@@ -48,8 +53,8 @@ internal sealed class DiscreteRun
         if (_outputs[0] == 0) { recorder.Record(0, w); next++; }
         for (long k = 1; k <= steps; k++)
         {
-            var (s, u) = step(k);
-            recorder.Track(k, s, u); // throws on a non-finite s, u or loss
+            var state = step(k);
+            recorder.Track(k, state); // throws on a non-finite s, u or loss
             if (next < _outputs.Length && _outputs[next] == k) { recorder.Record(k, w); next++; }
             if ((k & mask) == 0)
             {

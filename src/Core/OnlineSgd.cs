@@ -2,8 +2,13 @@ using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Core;
 
-/// <summary>Online SGD: every step draws B fresh samples x ~ N(0, Q), labels y = (xᵀw*)² + ξ, ξ ~ N(0, σ²), and moves
-/// w ← w − (η/B) Σ_b ∇_w ((x_bᵀw)² − y_b)². The horizon is a number of steps; the draws come from <see cref="Seed"/>.</summary>
+/// <summary>Online SGD: every step draws B fresh samples x ~ N(0, Q), labels y = g(xᵀw*) + ξ, ξ ~ N(0, σ²), and moves
+/// w ← w − (η/B) Σ_b ∇_w (f(x_bᵀw) − y_b)² = w − (η/B) Σ_b 2(f(x_bᵀw) − y_b) f′(x_bᵀw) x_b, with the student's and the
+/// teacher's links f, g of the model's loss (phase retrieval: f = g = z²). The horizon is a number of steps; the draws come
+/// from <see cref="Seed"/>.</summary>
+/// <remarks>The label noise σ is one number per run: the model's (<see cref="SingleIndexLoss.Noise"/>) or this simulator's
+/// <see cref="Noise"/>. Either may be given, or both when they are equal; two different non-zero values are refused
+/// (<see cref="LabelNoise"/>). The recorded loss is the model's, P + σ²_model.</remarks>
 public sealed record OnlineSgd : IDirectSimulator
 {
     /// <summary>Creates the simulator.</summary>
@@ -25,8 +30,21 @@ public sealed record OnlineSgd : IDirectSimulator
     /// <summary>η.</summary>
     public double StepSize { get; }
 
-    /// <summary>σ.</summary>
+    /// <summary>σ as given to this simulator (0: the model's label noise is used).</summary>
     public double Noise { get; }
+
+    /// <summary>The label noise a run of <paramref name="model"/> draws: <see cref="Noise"/> when it is non-zero, else the
+    /// model's σ; refused when both are non-zero and differ.</summary>
+    public double LabelNoise(PhaseRetrievalModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        double sigma = model.PopulationLoss.Noise;
+        if (Noise == 0) return sigma;
+        if (sigma != 0 && sigma != Noise)
+            throw new InvalidParameterException("noise", $"0 or the model's label noise σ = {InvalidParameterException.Format(sigma)}",
+                InvalidParameterException.Format(Noise));
+        return Noise;
+    }
 
     /// <summary>B.</summary>
     public int BatchSize { get; }
@@ -48,19 +66,25 @@ public sealed record OnlineSgd : IDirectSimulator
         private readonly double[] _sqrtLambda, _z;
         private readonly System.Random _random;
         private readonly double _noise;
+        private readonly Func<double, double> _f, _fPrime, _g;
 
         /// <summary>Creates a sampler for <paramref name="model"/> with label noise σ and a seed.</summary>
         public GradientSampler(PhaseRetrievalModel model, double noise, int seed)
         {
+            ArgumentNullException.ThrowIfNull(model);
             _model = model;
             _noise = noise;
+            _f = model.PopulationLoss.Student.Value;
+            _fPrime = model.PopulationLoss.Student.Derivative;
+            _g = model.PopulationLoss.Teacher.Value;
             _random = SeededRandom.Create(seed);
             _sqrtLambda = model.Lambda.ToArray().Select(Math.Sqrt).ToArray();
             _z = new double[model.Dimension];
         }
 
-        /// <summary>Draws one sample and adds <paramref name="scale"/> · ∇_w((xᵀw)² − y)² = scale · 4((xᵀw)² − y)(xᵀw) x to
-        /// <paramref name="accumulator"/>. Returns the coefficient 4((xᵀw)² − y)(xᵀw) (NaN or ∞ signals divergence).</summary>
+        /// <summary>Draws one sample and adds <paramref name="scale"/> · ∇_w(f(xᵀw) − y)² = scale · 2(f(xᵀw) − y) f′(xᵀw) x to
+        /// <paramref name="accumulator"/>, y = g(xᵀw*) + σξ. Returns the coefficient 2(f(xᵀw) − y) f′(xᵀw) (NaN or ∞ signals
+        /// divergence); phase retrieval: 4((xᵀw)² − y)(xᵀw), to the last bit.</summary>
         public double AddGradient(ReadOnlySpan<double> w, Span<double> accumulator, double scale)
         {
             SeededRandom.FillStandardNormal(_random, _z);
@@ -73,8 +97,8 @@ public sealed record OnlineSgd : IDirectSimulator
                 xw += x * w[i];
                 xt += x * teacher[i];
             }
-            double y = xt * xt + (_noise > 0 ? _noise * MathNet.Numerics.Distributions.Normal.Sample(_random, 0, 1) : 0);
-            double coefficient = 4 * (xw * xw - y) * xw;
+            double y = _g(xt) + (_noise > 0 ? _noise * MathNet.Numerics.Distributions.Normal.Sample(_random, 0, 1) : 0);
+            double coefficient = 2 * (_f(xw) - y) * _fPrime(xw);
             double c = scale * coefficient;
             for (int i = 0; i < _z.Length; i++) accumulator[i] += c * _z[i];
             return coefficient;
@@ -88,7 +112,7 @@ public sealed record OnlineSgd : IDirectSimulator
         var run = new DiscreteRun(this, StepSize, problem, options, progress, stochastic: true);
         var model = problem.Model;
         var w = run.Weights;
-        var sampler = new GradientSampler(model, Noise, Seed);
+        var sampler = new GradientSampler(model, LabelNoise(model), Seed);
         var gradient = BatchSize > 1 ? new double[w.Length] : null;
         var initial = model.Statistics(w);
         return run.Run(initial.S, initial.U, k =>
@@ -103,7 +127,8 @@ public sealed record OnlineSgd : IDirectSimulator
             }
             var st = model.Statistics(w);
             if (!finite) throw run.Recorder.Diverged(k);
-            return (st.S, st.U);
+            var p = model.Derivatives(st);
+            return new DiscreteState(st.S, st.U, p.Value, p.Ps);
         }, reportEvery: 256, evaluationsPerStep: BatchSize, cancellationToken);
     }
 }

@@ -7,9 +7,13 @@ namespace PhaseFlow.Core;
 /// <param name="U">u = wᵀQw*.</param>
 public readonly record struct SummaryStatistics(double S, double U);
 
-/// <summary>Phase retrieval with inputs x ~ N(0, Q), Q = diag(λ), labels y = (xᵀw*)²: the population loss
-/// L(w) = E[((xᵀw)² − (xᵀw*)²)²] = 3s² + 3s*² − 4u² − 2s*s, its gradient and Hessian, the summary statistics and the
-/// sign-invariant error. Immutable and thread-safe.</summary>
+/// <summary>A single-index model with inputs x ~ N(0, Q), Q = diag(λ), teacher w* and a <see cref="SingleIndexLoss"/>:
+/// labels y = g(xᵀw*) + ξ learnt by f(xᵀw), population loss L(w) = P(s, u, s*) + σ² (spec single-index.md §1–2). By default
+/// the loss is phase retrieval, f = g = z² (<see cref="PhaseRetrievalLoss"/>: L = 3s² + 3s*² − 4u² − 2s*s), which gives the
+/// type its name; every direct simulator runs any loss. Provides the loss, its gradient and Hessian, the summary statistics and
+/// the parameter error. Immutable and thread-safe.</summary>
+/// <remarks>The reductions (hierarchy, Volterra/Duhamel, Phase III, SGD noise theory) are still written for phase retrieval:
+/// they refuse a model whose loss is not <see cref="PhaseRetrievalLoss"/> through <see cref="RequirePhaseRetrieval"/>.</remarks>
 public sealed class PhaseRetrievalModel
 {
     private readonly double[] _lambda;
@@ -17,10 +21,15 @@ public sealed class PhaseRetrievalModel
     private readonly double[] _qTeacher; // λ_i w*_i
 
     /// <summary>Creates the model; the teacher is copied and must have length d, be finite and non-zero.</summary>
-    public PhaseRetrievalModel(Spectrum spectrum, ReadOnlySpan<double> teacher)
+    /// <param name="spectrum">The eigenvalues of Q.</param>
+    /// <param name="teacher">w*.</param>
+    /// <param name="loss">The single-index loss; null (the default) for noiseless phase retrieval, <see cref="PhaseRetrievalLoss"/>.</param>
+    public PhaseRetrievalModel(Spectrum spectrum, ReadOnlySpan<double> teacher, SingleIndexLoss? loss = null)
     {
         ArgumentNullException.ThrowIfNull(spectrum);
         Spectrum = spectrum;
+        PopulationLoss = loss ?? DefaultLoss;
+        IsPhaseRetrieval = PopulationLoss is PhaseRetrievalLoss;
         _teacher = Core.Teacher.FromValues(spectrum, teacher);
         _lambda = spectrum.Eigenvalues.ToArray();
         _qTeacher = new double[_lambda.Length];
@@ -37,6 +46,24 @@ public sealed class PhaseRetrievalModel
                 $"s* = {InvalidParameterException.Format(sStar)}, ‖w*‖² = {InvalidParameterException.Format(norm2)}");
         SStar = sStar;
         TeacherNormSquared = norm2;
+    }
+
+    private static readonly PhaseRetrievalLoss DefaultLoss = new();
+
+    /// <summary>The single-index loss P(s, u, s*) + σ² the model is trained on.</summary>
+    public SingleIndexLoss PopulationLoss { get; }
+
+    /// <summary>True when the loss is phase retrieval (<see cref="PhaseRetrievalLoss"/>, any label noise): the case every
+    /// reduction is written for, and for which the simulators keep the critical crossing as s ≥ s*/3.</summary>
+    public bool IsPhaseRetrieval { get; }
+
+    /// <summary>Throws <see cref="InvalidParameterException"/> unless the loss is phase retrieval: for the parts of PhaseFlow
+    /// (named by <paramref name="what"/>) that are not yet derived for other single-index models.</summary>
+    public void RequirePhaseRetrieval(string what)
+    {
+        if (!IsPhaseRetrieval)
+            throw new InvalidParameterException("model", $"phase retrieval (f = g = z²) for {what}, which is not yet derived for other single-index models",
+                PopulationLoss.ToString());
     }
 
     /// <summary>The input spectrum.</summary>
@@ -75,37 +102,42 @@ public sealed class PhaseRetrievalModel
         return new SummaryStatistics(s, u);
     }
 
-    /// <summary>Population loss from the order parameters: 3s² + 3s*² − 4u² − 2s*s.</summary>
-    public double Loss(SummaryStatistics stats) =>
-        3 * stats.S * stats.S + 3 * SStar * SStar - 4 * stats.U * stats.U - 2 * SStar * stats.S;
+    /// <summary>Population loss from the order parameters: P(s, u, s*) + σ² (phase retrieval: 3s² + 3s*² − 4u² − 2s*s).</summary>
+    public double Loss(SummaryStatistics stats) => PopulationLoss.Loss(stats.S, stats.U, SStar);
 
     /// <summary>Population loss L(w).</summary>
     public double Loss(ReadOnlySpan<double> w) => Loss(Statistics(w));
 
-    /// <summary>∇L(w) = (12s − 4s*) Qw − 8u Qw*, written into <paramref name="gradient"/>.</summary>
+    /// <summary>P and its first and second derivatives at (s, u, s*).</summary>
+    public LossDerivatives Derivatives(SummaryStatistics stats) => PopulationLoss.Derivatives(stats.S, stats.U, SStar);
+
+    /// <summary>∇L(w) = 2P_s Qw + P_u Qw* (phase retrieval: (12s − 4s*) Qw − 8u Qw*), written into <paramref name="gradient"/>.</summary>
     public void Gradient(ReadOnlySpan<double> w, Span<double> gradient)
     {
         CheckLength(gradient, nameof(gradient));
-        var st = Statistics(w);
-        double alpha = 12 * st.S - 4 * SStar, beta = -8 * st.U;
+        var p = Derivatives(Statistics(w));
+        double alpha = 2 * p.Ps, beta = p.Pu;
         for (int i = 0; i < w.Length; i++) gradient[i] = _lambda[i] * (alpha * w[i]) + beta * _qTeacher[i];
     }
 
-    /// <summary>∇²L(w) v = 24 (Qw)(Qw·v) + (12s − 4s*) Qv − 8 (Qw*)(Qw*·v), written into <paramref name="result"/>.</summary>
+    /// <summary>∇²L(w) v = 2P_s Qv + [2Qw, Qw*] H [2Qw, Qw*]ᵀ v, H = [[P_ss, P_su], [P_su, P_uu]] (phase retrieval:
+    /// 24 (Qw)(Qw·v) + (12s − 4s*) Qv − 8 (Qw*)(Qw*·v)), written into <paramref name="result"/>.</summary>
     public void HessianVectorProduct(ReadOnlySpan<double> w, ReadOnlySpan<double> v, Span<double> result)
     {
         CheckLength(v, nameof(v));
         CheckLength(result, nameof(result));
-        var st = Statistics(w);
+        var p = Derivatives(Statistics(w));
         double qwv = 0, qtv = 0;
         for (int i = 0; i < w.Length; i++)
         {
             qwv += _lambda[i] * w[i] * v[i];
             qtv += _qTeacher[i] * v[i];
         }
-        double alpha = 12 * st.S - 4 * SStar;
+        // The terms in this order (zero second derivatives adding exact zeros) keep phase retrieval's arithmetic as it was.
+        double alpha = 2 * p.Ps, ww = 4 * p.Pss, ws = 2 * p.Psu, tt = p.Puu;
         for (int i = 0; i < w.Length; i++)
-            result[i] = 24 * _lambda[i] * w[i] * qwv + alpha * _lambda[i] * v[i] - 8 * _qTeacher[i] * qtv;
+            result[i] = ww * _lambda[i] * w[i] * qwv + ws * _lambda[i] * w[i] * qtv + alpha * _lambda[i] * v[i]
+                + ws * _qTeacher[i] * qwv + tt * _qTeacher[i] * qtv;
     }
 
     /// <summary>s^(k) = wᵀQ^k w, k ≥ 0 (k = 0: ‖w‖²).</summary>
@@ -131,11 +163,21 @@ public sealed class PhaseRetrievalModel
     /// <summary>s*^(k) = w*ᵀQ^k w*, k ≥ 0.</summary>
     public double SStarMoment(int k) => Moment(_teacher, _teacher, k);
 
-    /// <summary>Sign-invariant error (1/d) min(‖w − w*‖², ‖w + w*‖²).</summary>
+    /// <summary>The parameter error: (1/d) min(‖w − w*‖², ‖w + w*‖²) when w and −w are equivalent
+    /// (<see cref="SingleIndexLoss.SignInvariant"/>, e.g. phase retrieval), else (1/d) ‖w − w*‖².</summary>
     public double Mse(ReadOnlySpan<double> w)
     {
         CheckLength(w, nameof(w));
         double minus = 0, plus = 0;
+        if (!PopulationLoss.SignInvariant)
+        {
+            for (int i = 0; i < w.Length; i++)
+            {
+                double a = w[i] - _teacher[i];
+                minus += a * a;
+            }
+            return minus / w.Length;
+        }
         for (int i = 0; i < w.Length; i++)
         {
             double a = w[i] - _teacher[i], b = w[i] + _teacher[i];

@@ -2,7 +2,8 @@ using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Core;
 
-/// <summary>Population gradient descent w ← w − η∇L(w). The horizon is a number of steps; recorded times are steps,
+/// <summary>Population gradient descent w ← w − η∇L(w) = w + ηλ ⊙ (αw + βw*), α = −2P_s, β = −P_u, for the model's
+/// single-index loss (phase retrieval: α = 4(s* − 3s), β = 8u). The horizon is a number of steps; recorded times are steps,
 /// the flow-equivalent time being η·k. One fused O(d) SIMD pass per step (update and the next s, u together).</summary>
 public sealed record PopulationGradientDescent : IDirectSimulator
 {
@@ -31,12 +32,19 @@ public sealed record PopulationGradientDescent : IDirectSimulator
         var w = run.Weights;
         var lambda = model.LambdaArray;
         var qt = model.QTeacherArray;
+        var loss = model.PopulationLoss;
         double eta = StepSize, sStar = model.SStar;
         var (s, u) = VectorKernels.QuadraticAndCross(lambda, qt, w);
+        var start = loss.Derivatives(s, u, sStar);
+        double ps = start.Ps, pu = start.Pu;
         return run.Run(s, u, _ =>
         {
-            (s, u) = VectorKernels.DescentStep(lambda, qt, w, 4 * eta * (sStar - 3 * s), 8 * eta * u);
-            return (s, u);
+            // η(−2P_s) and η(−P_u) are phase retrieval's 4η(s* − 3s) and 8ηu to the last bit (the factors are powers of two).
+            // P's derivatives at the new (s, u) serve the markers of this step and the update of the next: one evaluation per step.
+            (s, u) = VectorKernels.DescentStep(lambda, qt, w, eta * (-2 * ps), eta * -pu);
+            var p = loss.Derivatives(s, u, sStar);
+            (ps, pu) = (p.Ps, p.Pu);
+            return new DiscreteState(s, u, p.Value, ps);
         }, reportEvery: 4096, evaluationsPerStep: 1, cancellationToken);
     }
 }

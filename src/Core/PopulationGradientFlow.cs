@@ -13,8 +13,9 @@ public enum GradientFlowIntegrator
     DormandPrince54,
 }
 
-/// <summary>Population gradient flow ẇ = −∇L(w), per eigen-coordinate ẇ_i = 4λ_i(s* − 3s)w_i + 8λ_i u w*_i, integrated by an
-/// adaptive ODE solver with dense output. Phase markers are located on the dense output to the solver's accuracy.</summary>
+/// <summary>Population gradient flow ẇ = −∇L(w), per eigen-coordinate ẇ_i = λ_i(α w_i + β w*_i) with α = −2P_s(s, u, s*),
+/// β = −P_u(s, u, s*) for the model's single-index loss (phase retrieval: α = 4(s* − 3s), β = 8u), integrated by an adaptive
+/// ODE solver with dense output. Phase markers are located on the dense output to the solver's accuracy.</summary>
 /// <remarks>The flow is stiff (λ_1/λ_d = d^a for power laws, horizons to 1e12): the default Rodas4 + Woodbury takes steps
 /// limited by accuracy only, at O(d) work and memory per step.</remarks>
 public sealed record PopulationGradientFlow : IDirectSimulator
@@ -65,14 +66,21 @@ public sealed record PopulationGradientFlow : IDirectSimulator
         return scale >= 1 ? AbsoluteTolerance : AbsoluteTolerance * scale;
     }
 
-    /// <summary>The first step of Rodas4: its default 1e-6·horizon, but at most 1/ρ, ρ = 4λ_max(max(s* − 3s, 0) + 2s*)
-    /// bounding the growth rates of the flow at the start (the positive eigenvalues of the Jacobian). An L-stable step
+    /// <summary>The first step of Rodas4: its default 1e-6·horizon, but at most 1/ρ,
+    /// ρ = λ_max(max(α, 0) + 4(max(−P_ss, 0) + |P_su|)s + (max(−P_uu, 0) + |P_su|)s*) bounding the growth rates of the flow at
+    /// the start (the positive eigenvalues of the Jacobian diag(αλ) − [2Qw, Qw*] H [2Qw, Qw*]ᵀ: H is bounded above by
+    /// the diagonal of its absolute row sums, and [2Qw, Qw*]ᵀ[2Qw, Qw*] by λ_max [[4s, ·], [·, s*]]). Phase retrieval:
+    /// ρ = 4λ_max(max(s* − 3s, 0) + 2s*), to the last bit. An L-stable step
     /// with hρ far past 1/γ = 4 damps a growing mode instead of following it, and near the fixed point w = 0 its error
     /// estimate is as small as w: a start of size 1e-3 at horizon 1e12 (first step 1e6) was carried to w = 0 and reported
     /// as the final state. The bound binds only for horizons beyond about 1e6/ρ.</summary>
-    internal static double Rodas4InitialStep(PhaseRetrievalModel model, double s, double horizon)
+    internal static double Rodas4InitialStep(PhaseRetrievalModel model, SummaryStatistics start, double horizon)
     {
-        double rate = 4 * model.Spectrum.Max * (Math.Max(model.SStar - 3 * s, 0) + 2 * model.SStar);
+        var p = model.Derivatives(start);
+        double su = Math.Abs(p.Psu);
+        // Zero terms add exact zeros, so phase retrieval's bound is the product 4λ_max(max(s* − 3s, 0) + 2s*) it always was.
+        double rate = model.Spectrum.Max * (Math.Max(-2 * p.Ps, 0) + 4 * (Math.Max(-p.Pss, 0) + su) * start.S
+            + (Math.Max(-p.Puu, 0) + su) * model.SStar);
         double h = 1e-6 * horizon;
         return double.IsFinite(rate) && rate * h > 1 ? 1 / rate : h;
     }
@@ -92,8 +100,9 @@ public sealed record PopulationGradientFlow : IDirectSimulator
         return start > 0 && start < atol ? start : atol;
     }
 
-    /// <summary>Gradient flow never raises the loss. A sample whose loss exceeds an earlier one (or L(w(0))) by more than
-    /// max(1e-3, 10·rtol)·L(w(0)) plus rounding is an integration that did not follow the flow: rtol 0.9999 ended at
+    /// <summary>Gradient flow never raises the loss, whatever the model. A sample whose loss exceeds an earlier one (or
+    /// L(w(0))) by more than max(1e-3, 10·rtol)·L(w(0)) plus rounding (64ε times the size of the terms P is made of, taken as
+    /// |P| + |sP_s| + |uP_u| + σ²: 12s*² at w = w* for phase retrieval, as its terms 3s² + 3s*² + 4u² + 2s*s give) is an integration that did not follow the flow: rtol 0.9999 ended at
     /// s = 212 with the loss risen from 2.9 to 1.3e5, atol 1e300 at s = 2e49, both with exit 0.</summary>
     private void CheckLossDoesNotRise(PhaseRetrievalModel model, SummaryStatistics start, Trajectory trajectory)
     {
@@ -101,8 +110,9 @@ public sealed record PopulationGradientFlow : IDirectSimulator
         double allowed = Math.Max(1e-3, 10 * RelativeTolerance) * Math.Abs(lowest);
         foreach (var p in trajectory.Samples)
         {
-            double sStar = model.SStar;
-            double rounding = 64 * 2.220446049250313e-16 * (3 * p.S * p.S + 3 * sStar * sStar + 4 * p.U * p.U + 2 * Math.Abs(sStar * p.S));
+            var d = model.Derivatives(new SummaryStatistics(p.S, p.U));
+            double noise = model.PopulationLoss.Noise;
+            double rounding = 64 * 2.220446049250313e-16 * (Math.Abs(d.Value) + Math.Abs(p.S * d.Ps) + Math.Abs(p.U * d.Pu) + noise * noise);
             if (p.Loss > lowest + allowed + rounding)
                 throw new SimulationFailedException(SimulationFailure.Inaccurate,
                     $"{Name} did not follow the flow: the loss rose from {lowest:G6} at t = {lowestTime:G6} to {p.Loss:G6} at t = {p.T:G6}, " +
@@ -129,33 +139,53 @@ public sealed record PopulationGradientFlow : IDirectSimulator
         ArgumentNullException.ThrowIfNull(model);
         var lambda = model.LambdaArray;
         var qt = model.QTeacherArray;
+        var loss = model.PopulationLoss;
         double sStar = model.SStar;
         return (_, w, dw) =>
         {
             var (s, u) = VectorKernels.QuadraticAndCross(lambda, qt, w);
-            VectorKernels.FlowField(lambda, qt, w, dw, 4 * (sStar - 3 * s), 8 * u);
+            var p = loss.Derivatives(s, u, sStar);
+            VectorKernels.FlowField(lambda, qt, w, dw, -2 * p.Ps, -p.Pu);
         };
     }
 
-    /// <summary>The exact Jacobian J = diag(4λ_i(s* − 3s)) − 24 (Qw)(Qw)ᵀ + 8 (Qw*)(Qw*)ᵀ as a diagonal + rank-2 solver.</summary>
+    /// <summary>The exact Jacobian J = −∇²L = diag(αλ) − [2Qw, Qw*] H [2Qw, Qw*]ᵀ, α = −2P_s, H = [[P_ss, P_su], [P_su, P_uu]],
+    /// as a diagonal + rank-2 solver: J = diag(αλ) + a bᵀ + c dᵀ with b = Qw, d = Qw*, a = −(4P_ss Qw + 2P_su Qw*),
+    /// c = −(2P_su Qw + P_uu Qw*) (phase retrieval: diag(4λ_i(s* − 3s)) − 24 (Qw)(Qw)ᵀ + 8 (Qw*)(Qw*)ᵀ).</summary>
     public static DiagonalLowRankJacobianSolver StructuredJacobian(PhaseRetrievalModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         var lambda = model.LambdaArray;
         var qt = model.QTeacherArray;
+        var loss = model.PopulationLoss;
         double sStar = model.SStar;
         int n = lambda.Length;
         return new DiagonalLowRankJacobianSolver(n, 2, (_, w, diagonal, u, v) =>
         {
-            double s = VectorKernels.QuadraticAndCross(lambda, qt, w).S;
-            double alpha = 4 * (sStar - 3 * s);
+            var (s, cross) = VectorKernels.QuadraticAndCross(lambda, qt, w);
+            var p = loss.Derivatives(s, cross, sStar);
+            double alpha = -2 * p.Ps, ww = -4 * p.Pss, wt = -2 * p.Psu, tt = -p.Puu;
+            if (wt == 0)
+            {
+                // No cross term (phase retrieval): the arithmetic it always had, two products per row.
+                for (int i = 0; i < n; i++)
+                {
+                    double qw = lambda[i] * w[i];
+                    diagonal[i] = alpha * lambda[i];
+                    u[i] = ww * qw;
+                    v[i] = qw;
+                    u[n + i] = tt * qt[i];
+                    v[n + i] = qt[i];
+                }
+                return;
+            }
             for (int i = 0; i < n; i++)
             {
                 double qw = lambda[i] * w[i];
                 diagonal[i] = alpha * lambda[i];
-                u[i] = -24 * qw;
+                u[i] = ww * qw + wt * qt[i];
                 v[i] = qw;
-                u[n + i] = 8 * qt[i];
+                u[n + i] = wt * qw + tt * qt[i];
                 v[n + i] = qt[i];
             }
         });
@@ -186,9 +216,9 @@ public sealed record PopulationGradientFlow : IDirectSimulator
         recorder.Escape.EventFunction = (_, w) => Math.Abs(VectorKernels.QuadraticAndCross(lambda, qt, w).U) - recorder.Escape.Level;
         recorder.CriticalCrossing.EventFunction = (_, w) =>
         {
-            double s = VectorKernels.QuadraticAndCross(lambda, qt, w).S;
+            var (s, u) = VectorKernels.QuadraticAndCross(lambda, qt, w);
             recorder.ObserveS(s);
-            return s - recorder.CriticalCrossing.Level;
+            return recorder.CrossingObservable(s, u) - recorder.CriticalCrossing.Level;
         };
         var events = recorder.Tracker.PendingEvents(retireOnceHeld: true);
         recorder.Track(0, start.S, start.U);
@@ -201,7 +231,7 @@ public sealed record PopulationGradientFlow : IDirectSimulator
         {
             RelativeTolerance = RelativeTolerance,
             AbsoluteTolerance = EffectiveAbsoluteTolerance(problem),
-            InitialStep = Integrator == GradientFlowIntegrator.Rodas4 ? Rodas4InitialStep(model, start.S, problem.Horizon) : null,
+            InitialStep = Integrator == GradientFlowIntegrator.Rodas4 ? Rodas4InitialStep(model, start, problem.Horizon) : null,
             MaxSteps = MaxSteps,
             OutputTimes = outputs,
             OutputHandler = (t, w) => recorder.Record(t, w),

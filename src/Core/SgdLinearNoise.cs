@@ -82,6 +82,7 @@ public sealed class SgdLinearNoise
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(population);
+        model.RequirePhaseRetrieval("the SGD linear-noise prediction");
         Guard.Positive(eta, nameof(eta));
         Guard.NonNegative(noise, nameof(noise));
         Guard.NonNegative(accuracy, nameof(accuracy));

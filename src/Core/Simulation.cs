@@ -186,8 +186,20 @@ internal sealed class RunRecorder
         Unit = unit;
         StepSize = stepSize;
         Escape = _markers.Add("escape", options.EscapeThreshold * Math.Abs(model.SStar));
-        CriticalCrossing = _markers.Add("critical crossing", model.SStar / 3);
+        // The critical crossing is where α = −2P_s changes sign (Φ = ∫α at its maximum): the first time P_s ≥ 0 (spec §5).
+        // For phase retrieval P_s = 6s − 2s*, the same root as s ≥ s*/3, which stays the observable there so that the
+        // marker is located by exactly the arithmetic it always was.
+        _loss = model.IsPhaseRetrieval ? null : model.PopulationLoss;
+        _noiseSquared = model.PopulationLoss.Noise * model.PopulationLoss.Noise;
+        CriticalCrossing = _markers.Add("critical crossing", _loss is null ? model.SStar / 3 : 0);
     }
+
+    private readonly SingleIndexLoss? _loss; // null for phase retrieval: the crossing observable is s itself
+    private readonly double _noiseSquared;
+
+    /// <summary>What the critical-crossing marker watches at (s, u): s for phase retrieval (level s*/3), else P_s(s, u, s*)
+    /// (level 0).</summary>
+    public double CrossingObservable(double s, double u) => _loss is null ? s : _loss.Derivatives(s, u, _model.SStar).Ps;
 
     public string Method { get; }
     public TimeUnit Unit { get; }
@@ -195,7 +207,7 @@ internal sealed class RunRecorder
     /// <summary>|u| ≥ EscapeThreshold · |s*|.</summary>
     public LevelMarker Escape { get; }
 
-    /// <summary>s ≥ s*/3.</summary>
+    /// <summary>P_s ≥ 0 (phase retrieval: s ≥ s*/3).</summary>
     public LevelMarker CriticalCrossing { get; }
 
     /// <summary>The markers, for locating them on a dense output.</summary>
@@ -205,10 +217,18 @@ internal sealed class RunRecorder
     /// the divergence when s, u or the loss is not finite.</summary>
     public void Track(double t, double s, double u)
     {
-        CheckFinite(t, s, u, 0);
-        if (s > _maxS) _maxS = s;
-        Escape.Observe(t, Math.Abs(u));
-        CriticalCrossing.Observe(t, s);
+        var p = _model.PopulationLoss.Derivatives(s, u, _model.SStar);
+        Track(t, new DiscreteState(s, u, p.Value, p.Ps));
+    }
+
+    /// <summary><see cref="Track(double, double, double)"/> with P and P_s at (s, u) already evaluated (the discrete simulators
+    /// evaluate P's derivatives once per step, for the step and the markers together).</summary>
+    public void Track(double t, DiscreteState state)
+    {
+        if (!double.IsFinite(state.P + _noiseSquared)) throw Diverged(t);
+        if (state.S > _maxS) _maxS = state.S;
+        Escape.Observe(t, Math.Abs(state.U));
+        if (!CriticalCrossing.Reached) CriticalCrossing.Observe(t, _loss is null ? state.S : state.Ps);
     }
 
     /// <summary>Keeps the running maximum of s.</summary>

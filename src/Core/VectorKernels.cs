@@ -38,7 +38,7 @@ internal static class VectorKernels
     }
 
     /// <summary>One gradient-descent step w_i ← w_i (1 + α λ_i) + β qt_i, fused with the statistics of the new w.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static (double S, double U) DescentStep(ReadOnlySpan<double> lambda, ReadOnlySpan<double> qTeacher, Span<double> w,
         double alpha, double beta)
     {

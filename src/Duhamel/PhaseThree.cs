@@ -32,6 +32,7 @@ public sealed class PhaseThreePrediction
     public static PhaseThreePrediction FromState(PhaseRetrievalModel model, ReadOnlySpan<double> w, double t2)
     {
         ArgumentNullException.ThrowIfNull(model);
+        model.RequirePhaseRetrieval("the Phase III prediction");
         if (w.Length != model.Dimension)
             throw new InvalidParameterException(nameof(w), $"of length d = {model.Dimension}", $"length {w.Length}");
         var teacher = model.Teacher;

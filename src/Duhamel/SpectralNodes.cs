@@ -277,6 +277,7 @@ public sealed class SpectralNodes
 
         public static Modes FromProblem(PhaseRetrievalProblem problem, double tolerance)
         {
+            problem.Model.RequirePhaseRetrieval("the spectral-node (Volterra) reduction");
             var w = problem.InitialWeights;
             var teacher = problem.Model.Teacher;
             int d = w.Length;

@@ -28,6 +28,7 @@ public sealed class HierarchyConstants
     public static HierarchyConstants FromModel(PhaseRetrievalModel model, double groupingTolerance = 1e-12, int maxOrder = HierarchySystem.MaxOrder + 1)
     {
         ArgumentNullException.ThrowIfNull(model);
+        model.RequirePhaseRetrieval("the moment hierarchy");
         if (!(groupingTolerance >= 0 && groupingTolerance <= 1e-6))
             throw new InvalidParameterException("groupingTolerance", "in [0, 1e-6]", F(groupingTolerance));
         if (maxOrder < 1 || maxOrder > 1024)

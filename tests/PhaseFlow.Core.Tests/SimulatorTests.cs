@@ -48,22 +48,8 @@ public class SimulatorTests
     [InlineData(3.0, 2)]
     public void RosenbrockAndDormandPrinceAgreeOnTheFlow(double a, int seed)
     {
-        var model = PowerLaw(60, a, seed);
-        var w0 = Initialization.Sphere(60, seed + 1);
-        var options = new SimulationOptions { Output = OutputSchedule.LogSpaced(30, 0.01, includeInitial: true) };
-        var problem = new PhaseRetrievalProblem(model, w0, 200);
-        var implicitRun = new PopulationGradientFlow(1e-9, 1e-13).Solve(problem, options);
-        var explicitRun = new PopulationGradientFlow(1e-9, 1e-13, GradientFlowIntegrator.DormandPrince54).Solve(problem, options);
-        Assert.Contains("Rodas4", implicitRun.Statistics.Method);
-        Assert.True(implicitRun.Statistics.JacobianEvaluations > 0);
-        for (int i = 0; i < implicitRun.Trajectory.Samples.Count; i++)
-        {
-            var p = implicitRun.Trajectory.Samples[i];
-            var q = explicitRun.Trajectory.Samples[i];
-            Assert.Equal(q.U, p.U, 1e-6);
-            Assert.Equal(q.S, p.S, 1e-6);
-            Assert.Equal(q.Mse, p.Mse, 1e-6);
-        }
+        var (implicitRun, _) = GenericSimulatorTests.RodasAndDormandPrince(
+            new PhaseRetrievalProblem(PowerLaw(60, a, seed), Initialization.Sphere(60, seed + 1), 200));
         Assert.True(Math.Abs(implicitRun.Trajectory.Samples[^1].U) > 0.9);
     }
 
@@ -103,22 +89,8 @@ public class SimulatorTests
 
     /// <summary>GD is explicit Euler on the flow: the error at fixed time halves with η (order 1).</summary>
     [Fact]
-    public void GradientDescentConvergesToGradientFlowAtFirstOrder()
-    {
-        var model = PowerLaw(30, 2, 5);
-        var w0 = Initialization.Sphere(30, 6);
-        double horizon = 3;
-        var reference = new PopulationGradientFlow(1e-12, 1e-15).Solve(new PhaseRetrievalProblem(model, w0, horizon),
-            new SimulationOptions { Output = OutputSchedule.At(horizon) }).FinalWeights;
-        double Error(int n)
-        {
-            var gd = new PopulationGradientDescent(horizon / n).Solve(new PhaseRetrievalProblem(model, w0, n),
-                new SimulationOptions { Output = OutputSchedule.At(n) });
-            return Math.Sqrt(gd.FinalWeights.Select((x, i) => (x - reference[i]) * (x - reference[i])).Sum());
-        }
-        double[] errors = [Error(150), Error(300), Error(600), Error(1200)];
-        for (int i = 1; i < errors.Length; i++) Assert.InRange(Math.Log2(errors[i - 1] / errors[i]), 0.9, 1.1);
-    }
+    public void GradientDescentConvergesToGradientFlowAtFirstOrder() =>
+        GenericSimulatorTests.AssertGradientDescentIsFirstOrder(PowerLaw(30, 2, 5), Initialization.Sphere(30, 6));
 
     [Fact]
     public void GradientDescentStepMatchesTheGradient()
