@@ -177,6 +177,13 @@ public static class RunCommand
             ["d"] = model.Dimension,
             ["sStar"] = model.SStar,
             ["plateau"] = model.Plateau,
+            ["model"] = new JsonObject
+            {
+                ["student"] = model.PopulationLoss.Student.Text,
+                ["teacher"] = model.PopulationLoss.Teacher.Text,
+                ["noise"] = model.PopulationLoss.Noise,
+                ["loss"] = model.PopulationLoss.Method,
+            },
             ["dynamics"] = problem.DynamicsKind,
             ["method"] = problem.MethodKind,
             ["timeUnit"] = result.Trajectory.Unit == TimeUnit.Steps ? "steps" : "time",

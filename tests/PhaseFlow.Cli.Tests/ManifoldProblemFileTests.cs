@@ -57,7 +57,7 @@ public class ManifoldProblemFileTests
     [InlineData("\"steps\": 200", "\"steps\": 200, \"full\": {\"m\": 50}", "full.m must be in [d = 100")]
     [InlineData("\"steps\": 200", "\"steps\": 200, \"full\": {\"polar\": \"qr\"}", "full.polar must be svd, eigen, newton-schulz or muon, got \"qr\"")]
     [InlineData("\"steps\": 200", "\"steps\": 200, \"spectrum\": {}", "spectrum is not a known key")]
-    [InlineData("\"model\": \"manifold\"", "\"model\": \"quadratic\"", "model must be \"phaseRetrieval\" (the default) or \"manifold\", got \"quadratic\"")]
+    [InlineData("\"model\": \"manifold\"", "\"model\": \"quadratic\"", "model must be \"phaseRetrieval\" (the default), \"manifold\" or an object {\"kind\": \"singleIndex\", \"student\": …, \"teacher\": …}, got \"quadratic\"")]
     public void BadFieldsAreNamed(string from, string to, string expected) =>
         CliRun.AssertRunRefused(Reference.Replace(from, to, StringComparison.Ordinal), expected);
 

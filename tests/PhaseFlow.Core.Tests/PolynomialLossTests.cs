@@ -37,6 +37,9 @@ public class PolynomialLossTests
             Assert.Equal(a.Puu, b.Puu);
         }
         Assert.True(wick.SignInvariant);
+        Assert.True(wick.IsPhaseRetrieval);
+        Assert.True(new PolynomialLoss("z*z", "(-z)^2").IsPhaseRetrieval);
+        Assert.False(new PolynomialLoss("z^2", "z^2 + z").IsPhaseRetrieval);
         Assert.Equal(0, wick.EscapeDrive(1));
         Assert.Equal(8, wick.EscapeCoupling(1));
     }

@@ -110,11 +110,7 @@ public sealed class ProblemFile
 
     private static ProblemFile Build(JsonObjectReader root, string command)
     {
-        if (root.String("model", "phaseRetrieval") is not "phaseRetrieval" and var other)
-            throw other == "manifold"
-                // Only `run` reads manifold files (before this parser); every other command needs a phase-retrieval problem.
-                ? new InputException($"model is \"manifold\": {command} does not take manifold problems, only phase-retrieval ones (run a manifold problem with phaseflow run)")
-                : JsonObjectReader.Error("model", "\"phaseRetrieval\" (the default) or \"manifold\"", UserText.Quote(other), mustBe: true);
+        var loss = ReadModel(root, command);
         var spectrum = ReadSpectrum(root.RequireObject("spectrum"));
         var tolerance = root.Object("tolerance");
         double rtol = 1e-6, atol = 1e-9;
@@ -164,7 +160,11 @@ public sealed class ProblemFile
         var teacher = ReadTeacher(root.RequireObject("teacher"), spectrum);
         var init = ReadInit(root.RequireObject("init"), spectrum.Dimension);
 
-        var model = root.Build(() => new PhaseRetrievalModel(spectrum, teacher));
+        if (methodKind != "direct" && loss is not PhaseRetrievalLoss)
+            throw new InputException($"{method!.Child("kind")} \"{methodKind}\" is derived for phase retrieval only so far: model must be \"phaseRetrieval\", got f = {loss.Student}, g = {loss.Teacher} (run it with method.kind \"direct\")");
+        if (simulator is OnlineSgd { Noise: > 0 } sgd && loss.Noise > 0 && sgd.Noise != loss.Noise)
+            throw new InputException($"dynamics.noise and model.noise are the same label noise σ: give one, or equal values (got {JsonObjectReader.F(sgd.Noise)} and {JsonObjectReader.F(loss.Noise)})");
+        var model = root.Build(() => new PhaseRetrievalModel(spectrum, teacher, loss));
         HierarchyMethod? hierarchy = null;
         VolterraMethod? volterra = null;
         if (method is not null)
@@ -189,6 +189,41 @@ public sealed class ProblemFile
         root.Finish();
         var problem = root.Build(() => new PhaseRetrievalProblem(model, init, horizon));
         return new ProblemFile(spectrum, model, problem, simulator, dynamicsKind, methodKind, hierarchy, volterra, output);
+    }
+
+    /// <summary>The model: "phaseRetrieval" (the default, f = g = z²), or an object {"kind": "singleIndex", "student": F,
+    /// "teacher": G, "noise": σ, "order": n} (links as expressions in z or erf, relu, tanh; see docs/models.md) or
+    /// {"kind": "phaseRetrieval", "noise": σ}.</summary>
+    private static SingleIndexLoss ReadModel(JsonObjectReader root, string command)
+    {
+        const string allowed = "\"phaseRetrieval\" (the default), \"manifold\" or an object {\"kind\": \"singleIndex\", \"student\": …, \"teacher\": …}";
+        if (root.Get("model") is not { } element) return new PhaseRetrievalLoss();
+        if (element.ValueKind == JsonValueKind.String)
+        {
+            string name = root.String("model", null)!;
+            if (name == "phaseRetrieval") return new PhaseRetrievalLoss();
+            throw name == "manifold"
+                // Only `run` reads manifold files (before this parser); every other command needs a single-index problem.
+                ? new InputException($"model is \"manifold\": {command} does not take manifold problems, only phase-retrieval ones (run a manifold problem with phaseflow run)")
+                : JsonObjectReader.Error("model", allowed, UserText.Quote(name), mustBe: true);
+        }
+        if (element.ValueKind != JsonValueKind.Object) throw JsonObjectReader.Error("model", allowed, JsonObjectReader.Describe(element), mustBe: true);
+        var r = root.RequireObject("model");
+        string kind = r.Kind("singleIndex", "phaseRetrieval");
+        double noise = r.Double("noise", 0);
+        SingleIndexLoss loss;
+        if (kind == "phaseRetrieval") loss = r.Build(() => new PhaseRetrievalLoss(noise));
+        else
+        {
+            string student = r.String("student", null) ?? throw new InputException($"{r.Child("student")} is required (an expression in z, or erf, relu, tanh)");
+            string teacher = r.String("teacher", null) ?? throw new InputException($"{r.Child("teacher")} is required (an expression in z, or erf, relu, tanh)");
+            int order = r.Int("order", 2, GaussHermiteRule.MaxOrder, QuadratureLoss.DefaultOrder);
+            loss = r.Build(() => ModelText.Parse(student, teacher, noise, order));
+            // z²/z² is phase retrieval: its hand-written loss gives today's numbers to the bit, and the reductions take it.
+            if (loss is PolynomialLoss { IsPhaseRetrieval: true }) loss = new PhaseRetrievalLoss(noise);
+        }
+        r.Finish();
+        return loss;
     }
 
     private static Spectrum ReadSpectrum(JsonObjectReader r)

@@ -52,6 +52,12 @@ public sealed class PolynomialLoss : SingleIndexLoss
     public PolynomialLoss(string student, string teacher, double noise = 0)
         : this(Parse(student, "student"), Parse(teacher, "teacher"), noise) { }
 
+    /// <summary>True when both links are z²: the model is phase retrieval, whose hand-written <see cref="PhaseRetrievalLoss"/>
+    /// gives the same values to a few ulps and is what the reductions take.</summary>
+    public bool IsPhaseRetrieval => StudentExpression.Expand().Equals(SquareLink) && TeacherExpression.Expand().Equals(SquareLink);
+
+    private static readonly Expr SquareLink = Expr.Pow(Z, 2);
+
     /// <summary>f as given.</summary>
     public Expr StudentExpression { get; }
 

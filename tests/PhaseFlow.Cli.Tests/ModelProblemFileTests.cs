@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text.Json;
+using PhaseFlow.Core;
+
+namespace PhaseFlow.Cli.Tests;
+
+/// <summary>Problem files with "model": {"kind": "singleIndex", …}: runs of any model, the shorthand kept, and every
+/// malformed model refused with its field's path and nothing written.</summary>
+public class ModelProblemFileTests
+{
+    private static string File(string model, string dynamics = """{"kind": "gf"}""", string method = "") => $$"""
+        {"model": {{model}},
+         "spectrum": {"kind": "powerlaw", "a": 1.5, "d": 60}, "teacher": {"kind": "gaussian", "seed": 1},
+         "init": {"kind": "sphere", "seed": 2, "radius": 1.5}, "dynamics": {{dynamics}}, "horizon": 50{{method}}}
+        """;
+
+    [Theory]
+    [InlineData("""{"kind": "singleIndex", "student": "z^3 - 3*z", "teacher": "z^3 - 3*z"}""", "exact (Wick)")]
+    [InlineData("""{"kind": "singleIndex", "student": "erf", "teacher": "erf", "noise": 0.1}""", "closed form")]
+    [InlineData("""{"kind": "singleIndex", "student": "tanh", "teacher": "z", "order": 64}""", "Gauss–Hermite quadrature, 64×64 nodes")]
+    public void RunsAnyModelAndRecordsItsLoss(string model, string method)
+    {
+        using var dir = new TempDir();
+        var run = CliRun.Of("run", dir.Write("p.json", File(model)), "--out", dir.Path);
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var summary = JsonDocument.Parse(System.IO.File.ReadAllText(Path.Combine(dir.Path, "summary.json")));
+        var m = summary.RootElement.GetProperty("model");
+        Assert.Equal(method, m.GetProperty("loss").GetString());
+        double sStar = summary.RootElement.GetProperty("sStar").GetDouble();
+        using var spec = JsonDocument.Parse(model);
+        var loss = spec.RootElement.GetProperty("student").GetString() is { } f
+            ? ModelText.Parse(f, spec.RootElement.GetProperty("teacher").GetString()!,
+                spec.RootElement.TryGetProperty("noise", out var n) ? n.GetDouble() : 0,
+                spec.RootElement.TryGetProperty("order", out var o) ? o.GetInt32() : QuadratureLoss.DefaultOrder)
+            : throw new InvalidOperationException();
+        // Every recorded loss is the model's P(s, u, s*) + σ² at the recorded overlaps (to rounding of the columns).
+        foreach (var line in System.IO.File.ReadAllLines(Path.Combine(dir.Path, "trajectory.csv")).Skip(1))
+        {
+            var x = line.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal(loss.Loss(x[1], x[2], sStar), x[4], 1e-12 * (1 + Math.Abs(x[4])));
+        }
+    }
+
+    [Fact]
+    public void SquareLinksAreThePhaseRetrievalShorthandToTheBit()
+    {
+        using var dir = new TempDir();
+        var a = CliRun.Of("run", dir.Write("a.json", File("\"phaseRetrieval\"")), "--out", Path.Combine(dir.Path, "a"));
+        var b = CliRun.Of("run", dir.Write("b.json", File("""{"kind": "singleIndex", "student": "z^2", "teacher": "z*z"}""")), "--out", Path.Combine(dir.Path, "b"));
+        Assert.True(a.ExitCode == 0 && b.ExitCode == 0, a.Error + b.Error);
+        Assert.Equal(System.IO.File.ReadAllText(Path.Combine(dir.Path, "a", "trajectory.csv")), System.IO.File.ReadAllText(Path.Combine(dir.Path, "b", "trajectory.csv")));
+    }
+
+    [Theory]
+    [InlineData("""{"kind": "singleIndex", "student": "z^3"}""", "model.teacher is required")]
+    [InlineData("""{"kind": "singleIndex", "student": "z^", "teacher": "z"}""", "model.student must be an expression in z or one of erf, relu, tanh")]
+    [InlineData("""{"kind": "singleIndex", "student": "relu", "teacher": "tanh"}""", "model.teacher must be z, z^2, erf or relu")]
+    [InlineData("""{"kind": "singleIndex", "student": "z", "teacher": "z", "noise": -1}""", "model.noise must be finite and >= 0")]
+    [InlineData("""{"kind": "singleIndex", "student": "z", "teacher": "z", "colour": 1}""", "model.colour is not a known key")]
+    [InlineData("""{"kind": "quadratic"}""", "model.kind must be one of \"singleIndex\", \"phaseRetrieval\"")]
+    [InlineData("\"linear\"", "model must be \"phaseRetrieval\" (the default), \"manifold\" or an object")]
+    [InlineData("7", "model must be \"phaseRetrieval\" (the default), \"manifold\" or an object")]
+    public void MalformedModelsAreRefusedByTheirPath(string model, string expected) => CliRun.AssertRunRefused(File(model), expected);
+
+    [Fact]
+    public void ReductionsAndConflictingNoiseAreRefused()
+    {
+        CliRun.AssertRunRefused(File("""{"kind": "singleIndex", "student": "z^3 - 3*z", "teacher": "z^3 - 3*z"}""", method: """, "method": {"kind": "volterra"}"""),
+            "method.kind \"volterra\" is derived for phase retrieval only so far");
+        CliRun.AssertRunRefused(File("""{"kind": "singleIndex", "student": "erf", "teacher": "erf", "noise": 0.1}""", """{"kind": "sgd", "eta": 0.01, "noise": 0.2}"""),
+            "dynamics.noise and model.noise are the same label noise σ");
+    }
+}
