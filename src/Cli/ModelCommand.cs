@@ -7,6 +7,7 @@ using PhaseFlow.Cli.Problems;
 using PhaseFlow.Core;
 using PhaseFlow.Experiments;
 using PhaseFlow.Foundation;
+using PhaseFlow.Symbolic;
 
 namespace PhaseFlow.Cli;
 
@@ -23,7 +24,7 @@ public static class ModelCommand
     }
 
     /// <summary>P and its five derivatives as text or LaTeX, one per line, for the kinds with an expression (polynomial
-    /// links); the other kinds say how P is computed instead.</summary>
+    /// links, closed forms); quadrature kinds say how P is computed instead.</summary>
     /// <exception cref="InputException">Unknown format.</exception>
     public static string Print(SingleIndexLoss loss, string format)
     {
@@ -32,13 +33,13 @@ public static class ModelCommand
         var text = new StringBuilder();
         string noise = loss.Noise == 0 ? "" : $" (the loss adds σ² = {F(loss.Noise * loss.Noise)})";
         text.Append(CultureInfo.InvariantCulture, $"# f(z) = {loss.Student}, g(z) = {loss.Teacher}: P(s, u, s*), {loss.Method}{noise}\n");
-        if (loss is not PolynomialLoss polynomial)
+        if (loss.Expression is not { } p)
         {
-            text.Append("# P has no expression here (only polynomial links are derived symbolically); evaluate it with --at S,U,SSTAR\n");
+            text.Append("# P has no expression here (links without a closed form are integrated by quadrature); evaluate it with --at S,U,SSTAR\n");
             return text.ToString();
         }
         string[] names = ["P", "P_s", "P_u", "P_ss", "P_su", "P_uu"];
-        var expressions = new[] { polynomial.Expression }.Concat(polynomial.Derivative).ToArray();
+        var expressions = loss is PolynomialLoss polynomial ? [p, .. polynomial.Derivative] : Derivatives(p);
         for (int i = 0; i < names.Length; i++)
             text.Append(format == "latex" ? $"{Latex(names[i])} = {expressions[i].ToLatex()}\n" : $"{names[i]} = {expressions[i]}\n");
         return text.ToString();
@@ -67,6 +68,13 @@ public static class ModelCommand
             ["Puu"] = d.Puu,
         };
         return json.ToJsonString(Options) + "\n";
+    }
+
+    private static Expr[] Derivatives(Expr p)
+    {
+        var ps = p.Differentiate(PolynomialLoss.S);
+        var pu = p.Differentiate(PolynomialLoss.U);
+        return [p, ps, pu, ps.Differentiate(PolynomialLoss.S), ps.Differentiate(PolynomialLoss.U), pu.Differentiate(PolynomialLoss.U)];
     }
 
     private static readonly JsonSerializerOptions Options = new(JsonFiles.Options) { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };

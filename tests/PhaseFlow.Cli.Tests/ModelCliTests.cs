@@ -29,6 +29,24 @@ public class ModelCliTests
     }
 
     [Theory]
+    [InlineData("erf", "erf")]
+    [InlineData("relu", "z^2")]
+    public void ClosedFormsPrintAnExpressionThatEvaluatesToTheLoss(string student, string teacher)
+    {
+        var run = CliRun.Of("model", "--student", student, "--teacher", teacher);
+        Assert.True(run.ExitCode == 0, run.Error);
+        var lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("closed form", lines[0]);
+        Assert.Equal(7, lines.Length);
+        var p = PhaseFlow.Symbolic.Expr.Parse(lines[1]["P = ".Length..]);
+        var puu = PhaseFlow.Symbolic.Expr.Parse(lines[6]["P_uu = ".Length..]);
+        double Value(PhaseFlow.Symbolic.Expr e) => e.Evaluate(name => name switch { "s" => 0.5, "u" => 0.2, "s_star" => 1.0, _ => throw new ArgumentException(name) });
+        var d = ModelText.Parse(student, teacher).Derivatives(0.5, 0.2, 1);
+        Assert.Equal(d.Value, Value(p), 1e-12);
+        Assert.Equal(d.Puu, Value(puu), 1e-11);
+    }
+
+    [Theory]
     [InlineData("erf", "erf", 0.1)]
     [InlineData("z + z^2/2", "z^3 - 3*z", 0)]
     [InlineData("relu", "z^2", 0.5)]

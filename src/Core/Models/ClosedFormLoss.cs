@@ -1,4 +1,5 @@
 using PhaseFlow.Foundation;
+using PhaseFlow.Symbolic;
 
 namespace PhaseFlow.Core;
 
@@ -53,6 +54,52 @@ public sealed class ClosedFormLoss : SingleIndexLoss
         : ReferenceEquals(link, LinkFunction.Square) ? [(1, Basis.Square)]
         : ReferenceEquals(link, LinkFunction.Relu) ? [(0.5, Basis.Z), (0.5, Basis.Abs)]
         : throw new InvalidParameterException(name, "one of z, z^2, erf(z), relu(z) (the links with closed forms; use QuadratureLoss for other smooth links)", link.Text);
+
+    /// <summary>P(s, u, s*) written with sqrt, asin and π in the symbols s, u, s_star (those of
+    /// <see cref="PolynomialLoss"/>), built from the same expectations as <see cref="Derivatives"/> and differentiable
+    /// symbolically; a second derivation the numeric one is tested against.</summary>
+    public override Expr Expression
+    {
+        get
+        {
+            Expr s = PolynomialLoss.S, u = PolynomialLoss.U, sStar = PolynomialLoss.SStar;
+            Expr cross = Expr.Zero;
+            foreach (var (p, fp) in studentParts)
+                foreach (var (q, gq) in teacherParts)
+                    cross += Exact(p * q) * SymbolicCross(fp, gq, s, u, sStar);
+            return SymbolicSelf(studentParts, s) - 2 * cross + SymbolicSelf(teacherParts, sStar);
+        }
+    }
+
+    // The parts' coefficients are 1 and ½ (relu), so their products are 1, ½ or ¼: kept exact in the expression.
+    private static Expr Exact(double k) => k == 1 ? Expr.One : k == 0.5 ? Expr.One / 2 : Expr.One / 4;
+
+    // E[f(z)²], z ~ N(0, t), of a named link from its parts.
+    private static Expr SymbolicSelf((double Coefficient, Basis Part)[] parts, Expr t) => parts switch
+    {
+        [(_, Basis.Z)] => t,
+        [(_, Basis.Square)] => 3 * Expr.Pow(t, 2),
+        [(_, Basis.Erf)] => 2 / Expr.Pi * Expr.Asin(2 * t / (1 + 2 * t)),
+        _ => t / 2, // relu
+    };
+
+    private static Expr SymbolicCross(Basis f, Basis g, Expr s, Expr u, Expr sStar)
+    {
+        Expr Kappa(Expr t) => 2 / Expr.Sqrt(Expr.Pi * (1 + 2 * t));
+        Expr root = Expr.Sqrt(2 / Expr.Pi);
+        return (f, g) switch
+        {
+            (Basis.Z, Basis.Z) => u,
+            (Basis.Z, Basis.Erf) => u * Kappa(sStar),
+            (Basis.Erf, Basis.Z) => u * Kappa(s),
+            (Basis.Erf, Basis.Erf) => 2 / Expr.Pi * Expr.Asin(2 * u / Expr.Sqrt((1 + 2 * s) * (1 + 2 * sStar))),
+            (Basis.Square, Basis.Square) => s * sStar + 2 * Expr.Pow(u, 2),
+            (Basis.Square, Basis.Abs) => root * (Expr.Pow(u, 2) / Expr.Sqrt(sStar) + s * Expr.Sqrt(sStar)),
+            (Basis.Abs, Basis.Square) => root * (Expr.Pow(u, 2) / Expr.Sqrt(s) + sStar * Expr.Sqrt(s)),
+            (Basis.Abs, Basis.Abs) => 2 / Expr.Pi * (Expr.Sqrt(s * sStar - Expr.Pow(u, 2)) + u * Expr.Asin(u / Expr.Sqrt(s * sStar))),
+            _ => Expr.Zero, // an odd part against an even one
+        };
+    }
 
     /// <inheritdoc />
     public override double Value(double s, double u, double sStar) => Derivatives(s, u, sStar).Value;
