@@ -110,9 +110,11 @@ public static class CliApp
         var problem = new Option<string?>("--problem") { Description = "Problem file (gf dynamics): integrate the hierarchy beside the direct flow." };
         var outDir = new Option<string?>("--out") { Description = "Output folder for direct.csv, hierarchy.csv and comparison.json (with --problem)." };
         var integrator = new Option<string>("--integrator") { Description = "rodas4, dopri5 or dop853.", DefaultValueFactory = _ => "rodas4" };
+        var student = new Option<string?>("--student") { Description = "Print the hierarchy derived for this student link (with --teacher; polynomial or closed-form links), instead of phase retrieval's." };
+        var teacher = new Option<string?>("--teacher") { Description = "The teacher link of --student." };
         var command = new Command("hierarchy", "Print the truncated summary-statistic hierarchy; with --problem, integrate it and compare with direct gradient flow.")
         {
-            order, closure, ratio, print, problem, outDir, integrator,
+            order, closure, ratio, print, problem, outDir, integrator, student, teacher,
         };
         command.SetAction(parse => Guarded(error, ct, () =>
         {
@@ -120,12 +122,16 @@ public static class CliApp
             string closureName = parse.GetValue(closure)!;
             double? r = parse.GetValue(ratio);
             string? format = parse.GetValue(print);
+            string? f = parse.GetValue(student), g = parse.GetValue(teacher);
+            if ((f is null) != (g is null)) throw new InputException("--student and --teacher go together");
             if (parse.GetValue(problem) is not { } path)
             {
                 if (parse.GetValue(outDir) is not null) throw new InputException("--out needs --problem (there is nothing to integrate without a spectrum)");
-                output.Write(HierarchyCommand.Print(k, closureName, r, format ?? "text"));
+                var loss = f is null ? null : ModelCommand.Build(f, g!, 0, QuadratureLoss.DefaultOrder);
+                output.Write(HierarchyCommand.Print(k, closureName, r, format ?? "text", loss));
                 return ExitCodes.Ok;
             }
+            if (f is not null) throw new InputException("--student and --teacher print a derived hierarchy; with --problem the problem file states the model");
             string dir = parse.GetValue(outDir) ?? throw new InputException("--out is required with --problem");
             OutputTarget.Folder(dir, "--out", "direct.csv", "hierarchy.csv", "comparison.json");
             if (format is not null) output.Write(HierarchyCommand.Print(k, closureName, r, format));

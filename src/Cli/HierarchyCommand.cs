@@ -15,13 +15,20 @@ public static class HierarchyCommand
 {
     /// <summary>The truncated system as text or LaTeX; symbolic constants s_*^(k) and closure coefficients.</summary>
     /// <exception cref="InputException">Unknown closure or print format, or an invalid order or ratio.</exception>
-    public static string Print(int order, string closureName, double? ratio, string format)
+    /// <param name="order">K.</param>
+    /// <param name="closureName">zero, geometric or exact.</param>
+    /// <param name="ratio">The geometric closure's ratio, or null for the symbol r.</param>
+    /// <param name="format">text or latex.</param>
+    /// <param name="loss">The model whose hierarchy is derived (null: phase retrieval's hand-written law).</param>
+    public static string Print(int order, string closureName, double? ratio, string format, SingleIndexLoss? loss = null)
     {
         if (format is not ("text" or "latex")) throw new InputException($"--print must be \"text\" or \"latex\", got {UserText.Quote(format)}");
         var closure = HierarchyMethod.ParseClosure(closureName, ratio, Option);
+        if (loss is { Expression: null })
+            throw new InputException($"--student and --teacher must have a closed form or be polynomials for the hierarchy to be derived; {loss.Method} gives no expression (f = {loss.Student}, g = {loss.Teacher})");
         try
         {
-            var system = HierarchySystem.Create(order, closure);
+            var system = HierarchySystem.Create(order, closure, null, loss);
             return format == "latex" ? system.ToLatex() : system.ToText();
         }
         catch (InvalidParameterException e)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PhaseFlow.Core;
 using PhaseFlow.Foundation;
 using PhaseFlow.Symbolic;
 
@@ -24,6 +25,22 @@ public static class HierarchySymbols
         if (k < 0) throw new InvalidParameterException("k", ">= 0", k.ToString(CultureInfo.InvariantCulture));
         var drift = SStar(1) - 3 * S(1);
         return (8 * drift * S(k + 1) + 16 * U(1) * U(k + 1), 4 * drift * U(k + 1) + 8 * U(1) * SStar(k + 1));
+    }
+
+    /// <summary>The right-hand sides at order k derived from a model's loss P(s, u, s*) (spec single-index.md §3):
+    /// ṡ^(k) = −4P_s s^(k+1) − 2P_u u^(k+1), u̇^(k) = −2P_s u^(k+1) − P_u s*^(k+1), P_s and P_u differentiated
+    /// symbolically and taken at s = s^(1), u = u^(1), s* = s*^(1). Phase retrieval's P gives <see cref="Equations(int)"/>
+    /// (canonically equal).</summary>
+    /// <param name="k">The order, ≥ 0.</param>
+    /// <param name="loss">P in the symbols s, u, s_star (<see cref="SingleIndexLoss.Expression"/>).</param>
+    public static (Expr SDot, Expr UDot) Equations(int k, Expr loss)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        if (k < 0) throw new InvalidParameterException("k", ">= 0", k.ToString(CultureInfo.InvariantCulture));
+        var at = new Dictionary<Expr, Expr> { [PolynomialLoss.S] = S(1), [PolynomialLoss.U] = U(1), [PolynomialLoss.SStar] = SStar(1) };
+        var ps = loss.Differentiate(PolynomialLoss.S).Substitute(at);
+        var pu = loss.Differentiate(PolynomialLoss.U).Substitute(at);
+        return ((-4 * ps * S(k + 1) - 2 * pu * U(k + 1)).Expand(), (-2 * ps * U(k + 1) - pu * SStar(k + 1)).Expand());
     }
 }
 
@@ -68,9 +85,25 @@ public sealed class HierarchySystem
     /// constants it is symbolic (for printing); integration needs them.</summary>
     /// <exception cref="InvalidParameterException">The order is out of range, the constants do not reach order K + 1, the
     /// closure needs what the constants lack, or a custom closure uses other symbols.</exception>
-    public static HierarchySystem Create(int order, HierarchyClosure closure, HierarchyConstants? constants = null)
+    public static HierarchySystem Create(int order, HierarchyClosure closure, HierarchyConstants? constants = null) =>
+        Create(order, closure, constants, null);
+
+    /// <summary>Builds the system of order <paramref name="order"/> for the model whose loss is
+    /// <paramref name="loss"/>: phase retrieval (or null) gives today's hand-written law, any other loss with an
+    /// expression (polynomial links, closed forms) the law derived from it. Derived systems print; integrating them is
+    /// the next step (issue 16), so they are symbolic only.</summary>
+    /// <exception cref="InvalidParameterException">As the other overload; or the loss has no expression (quadrature kinds),
+    /// or constants were given with a loss other than phase retrieval.</exception>
+    public static HierarchySystem Create(int order, HierarchyClosure closure, HierarchyConstants? constants, SingleIndexLoss? loss)
     {
         ArgumentNullException.ThrowIfNull(closure);
+        Expr? derived = null;
+        if (loss is not null and not PhaseRetrievalLoss)
+        {
+            derived = loss.Expression ?? throw new InvalidParameterException("loss", "a loss with an expression (polynomial or closed-form links)", loss.Method);
+            if (constants is not null)
+                throw new InvalidParameterException("loss", "phase retrieval to integrate (derived hierarchies of other models print only, so far)", loss.ToString());
+        }
         if (order < 1 || order > MaxOrder)
             throw new InvalidParameterException("order", $"an integer in [1, {MaxOrder}]", order.ToString(CultureInfo.InvariantCulture));
         if (constants is not null && constants.MaxOrder < order + 1)
@@ -87,7 +120,7 @@ public sealed class HierarchySystem
         var uEquations = new List<HierarchyEquation>();
         for (int k = 0; k <= order; k++)
         {
-            var (sDot, uDot) = HierarchySymbols.Equations(k);
+            var (sDot, uDot) = derived is null ? HierarchySymbols.Equations(k) : HierarchySymbols.Equations(k, derived);
             sEquations.Add(new HierarchyEquation(HierarchySymbols.S(k), sDot.Substitute(close)));
             uEquations.Add(new HierarchyEquation(HierarchySymbols.U(k), uDot.Substitute(close)));
         }

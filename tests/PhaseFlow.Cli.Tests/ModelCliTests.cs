@@ -85,3 +85,27 @@ public class ModelCliTests
         Assert.Equal("", run.Output);
     }
 }
+
+/// <summary><c>phaseflow hierarchy --student F --teacher G</c>: the hierarchy derived from the model's loss.</summary>
+public class DerivedHierarchyCliTests
+{
+    [Fact]
+    public void PrintsTheDerivedSystemAndRefusesWhatCannotBeDerived()
+    {
+        var run = CliRun.Of("hierarchy", "--order", "3", "--closure", "zero", "--student", "z^3 - 3*z", "--teacher", "z^3 - 3*z");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2 * 4 + 2, lines.Length);
+        Assert.StartsWith("d/dt s[0] = ", lines[0]);
+        Assert.Equal("s[4] = 0", lines[^2]);
+
+        var quadrature = CliRun.Of("hierarchy", "--order", "3", "--student", "tanh", "--teacher", "z");
+        Assert.Equal(2, quadrature.ExitCode);
+        Assert.Contains("gives no expression", quadrature.Error);
+        Assert.Equal(2, CliRun.Of("hierarchy", "--order", "3", "--student", "z^2").ExitCode);
+        using var dir = new TempDir();
+        var withProblem = CliRun.Of("hierarchy", "--order", "3", "--student", "z^2", "--teacher", "z^2", "--problem", dir.Write("p.json", "{}"), "--out", dir.Path);
+        Assert.Equal(2, withProblem.ExitCode);
+        Assert.Contains("the problem file states the model", withProblem.Error);
+    }
+}
