@@ -8,10 +8,10 @@ namespace PhaseFlow.Experiments.Validation;
 /// against population GD — phase retrieval's three rows (<see cref="SimulatorChecks"/>), on problems where the model moves.</summary>
 internal static class ModelChecks
 {
-    /// <summary>A model and the sizes of its three rows. w(0) = <paramref name="Overlap"/>·w* + a uniform vector of norm
-    /// <paramref name="Radius"/>, so that models with no escape from a small start (He₃ with s* = 1: P_u = −36u²) start with
-    /// a real overlap. SGD's tolerance is 4 SE + <paramref name="SgdBias"/>·η, the bias measured as <paramref name="BiasNote"/>.</summary>
-    internal sealed record ModelCase(string Name, Func<SingleIndexLoss> Loss, double Overlap, double Radius, double FlowHorizon,
+    /// <summary>A model and the sizes of its three rows. w(0) is uniform on the unit sphere, a small start from which every
+    /// model here escapes (P_u(0, 0, s*) ≠ 0). SGD's tolerance is 4 SE + <paramref name="SgdBias"/>·η, the bias measured as
+    /// <paramref name="BiasNote"/>.</summary>
+    internal sealed record ModelCase(string Name, Func<SingleIndexLoss> Loss, double FlowHorizon,
         double GdHorizon, double SgdEta, double SgdHorizon, double SgdBias, string BiasNote, double TeacherScale = 1)
     {
         public PhaseRetrievalModel Model(int d, double a, int seed)
@@ -20,11 +20,7 @@ internal static class ModelChecks
             return new PhaseRetrievalModel(spectrum, Teacher.Gaussian(spectrum, seed).Select(x => TeacherScale * x).ToArray(), Loss());
         }
 
-        public double[] Start(PhaseRetrievalModel model, int seed)
-        {
-            var noise = Initialization.Sphere(model.Spectrum.Dimension, seed, Radius);
-            return model.Teacher.ToArray().Select((x, i) => Overlap * x + noise[i]).ToArray();
-        }
+        public static double[] Start(PhaseRetrievalModel model, int seed) => Initialization.Sphere(model.Spectrum.Dimension, seed);
     }
 
     /// <summary>One model of each kind. He₃ has its teacher scaled to s* = 0.64: then P_u(0, 0, s*) = 18(s* − 1) ≠ 0 (it
@@ -35,17 +31,17 @@ internal static class ModelChecks
     /// gap/η (phase retrieval's row: 15 for a measured 10).</summary>
     internal static IReadOnlyList<ModelCase> Cases { get; } =
     [
-        new("He₃/He₃, s* = 0.64 (polynomial, Wick)", () => new PolynomialLoss("z^3 - 3*z", "z^3 - 3*z"), 0, 1, 20, 2, 4e-4, 2, 5,
+        new("He₃/He₃, s* = 0.64 (polynomial, Wick)", () => new PolynomialLoss("z^3 - 3*z", "z^3 - 3*z"), 20, 2, 4e-4, 2, 5,
             "bias within the sampling error: gap/η 2.4, 3.6 at η = 4e-4, 2e-4, 4 SE/η 5.5, 7.8", TeacherScale: 0.8),
-        new("(z + z²/2)/(z + z²/2) (polynomial, Wick)", () => new PolynomialLoss("z + z^2/2", "z + z^2/2"), 0, 1, 50, 4, 1e-3, 6, 2,
+        new("(z + z²/2)/(z + z²/2) (polynomial, Wick)", () => new PolynomialLoss("z + z^2/2", "z + z^2/2"), 50, 4, 1e-3, 6, 2,
             "first-order bias, measured gap/η 1.5, 0.85 at η = 2e-3, 1e-3"),
-        new("erf/erf (closed form)", () => new ClosedFormLoss(LinkFunction.Erf, LinkFunction.Erf), 0, 1, 50, 4, 1e-3, 6, 0.5,
+        new("erf/erf (closed form)", () => new ClosedFormLoss(LinkFunction.Erf, LinkFunction.Erf), 50, 4, 1e-3, 6, 0.5,
             "first-order bias, measured gap/η 0.30, 0.31 at η = 2e-3, 1e-3"),
-        new("relu/relu (closed form)", () => new ClosedFormLoss(LinkFunction.Relu, LinkFunction.Relu), 0, 1, 50, 4, 1e-3, 6, 0.2,
+        new("relu/relu (closed form)", () => new ClosedFormLoss(LinkFunction.Relu, LinkFunction.Relu), 50, 4, 1e-3, 6, 0.2,
             "first-order bias, measured gap/η 0.10, 0.12 at η = 2e-3, 1e-3"),
         // n = 16 keeps a step at ~50 µs (the simulators evaluate P once per step); against n = 128 it is off by 5e-7 at s ≤ 0.8.
         new("z·e^(−z²/4) / z·e^(−z²/4) (quadrature, n = 16)", () => ModelText.Parse("z*exp(-z^2/4)", "z*exp(-z^2/4)", quadratureOrder: 16),
-            0, 1, 50, 4, 8e-3, 6, 0.2, "bias within the sampling error: gap/η 0.08, 0.11 at η = 8e-3, 4e-3, 4 SE/η 0.22, 0.37"),
+            50, 4, 8e-3, 6, 0.2, "bias within the sampling error: gap/η 0.08, 0.11 at η = 8e-3, 4e-3, 4 SE/η 0.22, 0.37"),
     ];
 
     /// <summary>One check per model, three rows each.</summary>
@@ -61,12 +57,12 @@ internal static class ModelChecks
         var gdModel = c.Model(40, 1.5, 103);
         var sgdModel = c.Model(40, 2, 105);
         var flow = SimulatorChecks.RosenbrockVsExplicit($"GF: Rodas4 + Woodbury vs Dormand–Prince 5(4): {c.Name}",
-            new PhaseRetrievalProblem(flowModel, c.Start(flowModel, 102), c.FlowHorizon),
+            new PhaseRetrievalProblem(flowModel, ModelCase.Start(flowModel, 102), c.FlowHorizon),
             $"power law a = 2, d = {dFlow}, t ∈ [0, {c.FlowHorizon}]", motion: true);
-        var gd = SimulatorChecks.GdOrder($"GD → GF as η → 0: measured order: {c.Name}", gdModel, c.Start(gdModel, 104), c.GdHorizon,
+        var gd = SimulatorChecks.GdOrder($"GD → GF as η → 0: measured order: {c.Name}", gdModel, ModelCase.Start(gdModel, 104), c.GdHorizon,
             [200, 400, 800, 1600], "power law a = 1.5, d = 40");
         var sgd = SimulatorChecks.SgdVsPopulation($"online SGD (mean over seeds) vs population GD: {c.Name}",
-            new PhaseRetrievalProblem(sgdModel, c.Start(sgdModel, 106), (long)(c.SgdHorizon / c.SgdEta)), c.SgdEta, seeds, c.SgdBias,
+            new PhaseRetrievalProblem(sgdModel, ModelCase.Start(sgdModel, 106), (long)(c.SgdHorizon / c.SgdEta)), c.SgdEta, seeds, c.SgdBias,
             "power law a = 2, d = 40", $"t ≤ {c.SgdHorizon}", c.BiasNote, motion: true);
         return [flow, gd, sgd];
     }
