@@ -46,6 +46,7 @@ public static class ValidationSuite
         ValidationCheck.One("GF: Rodas4 + Woodbury vs Dormand–Prince 5(4)", RosenbrockVsExplicit),
         ValidationCheck.One("GD → GF as η → 0: measured order", GdOrder),
         ValidationCheck.One("Dormand–Prince 5(4): measured order", DormandPrinceOrder),
+        .. ModelChecks.Checks,
         ValidationCheck.One("hierarchy (exact closure, K = 3) vs direct GF: spiked", HierarchyChecks.SpikedExact),
         ValidationCheck.One("hierarchy (exact closure, K = 1) vs direct GF: isotropic", HierarchyChecks.IsotropicExact),
         ValidationCheck.One("hierarchy (exact closure, K = r) vs direct GF: r = 5 distinct eigenvalues", HierarchyChecks.FewNodesExact),
@@ -296,67 +297,30 @@ public static class ValidationSuite
         int d = full ? 2000 : 200;
         double horizon = 200;
         var model = PowerLawModel(d, 2, 81);
-        var problem = new PhaseRetrievalProblem(model, Initialization.Sphere(d, 82), horizon);
-        var options = new SimulationOptions { Output = OutputSchedule.LogSpaced(40, 0.01, includeInitial: true) };
-        var implicitRun = new PopulationGradientFlow(1e-9, 1e-13).Solve(problem, options);
-        var explicitRun = new PopulationGradientFlow(1e-9, 1e-13, GradientFlowIntegrator.DormandPrince54).Solve(problem, options);
-        double worst = implicitRun.Trajectory.Samples.Zip(explicitRun.Trajectory.Samples,
-            (p, q) => Math.Max(Math.Abs(p.U - q.U), Math.Abs(p.S - q.S))).Max();
-        return new ValidationResult("GF: Rodas4 + Woodbury vs Dormand–Prince 5(4)", worst, 1e-6,
-            $"power law a = 2, d = {d}, t ∈ [0, {horizon}] through escape; max |Δu|, |Δs| at 41 times, both at rtol 1e-9; " +
-            $"steps {implicitRun.Statistics.Steps} vs {explicitRun.Statistics.Steps}");
+        return SimulatorChecks.RosenbrockVsExplicit("GF: Rodas4 + Woodbury vs Dormand–Prince 5(4)",
+            new PhaseRetrievalProblem(model, Initialization.Sphere(d, 82), horizon), $"power law a = 2, d = {d}, t ∈ [0, {horizon}] through escape");
     }
 
-    /// <summary>Online SGD is population GD plus a martingale of zero-mean gradient noise: the mean of u over R seeds follows
-    /// GD's u within the sampling error, up to a bias of first order in η (the noise's second-order effect through the cubic
-    /// gradient; SGD escapes a little earlier). Measured with 400 seeds for this case: max gap/η = 12.3, 9.8, 10.4 at
-    /// η = 4e-3, 2e-3, 1e-3, largest at the escape. Tolerance at each sampled time: 4 standard errors of the mean + 15η.</summary>
+    /// <summary>Online SGD against population GD. Measured with 400 seeds for this case: max gap/η = 12.3, 9.8, 10.4 at
+    /// η = 4e-3, 2e-3, 1e-3, largest at the escape (SGD escapes a little earlier). Tolerance: 4 standard errors of the
+    /// mean + 15η.</summary>
     private static ValidationResult SgdVsPopulation(bool full)
     {
         int d = 40, seeds = full ? 800 : 200;
         double eta = 1e-3, horizon = 6;
-        long steps = (long)(horizon / eta);
         var model = PowerLawModel(d, 2, 91);
-        var problem = new PhaseRetrievalProblem(model, Initialization.Sphere(d, 92), steps);
-        var times = Enumerable.Range(1, 30).Select(i => (double)(steps * i / 30)).ToArray();
-        var options = new SimulationOptions { Output = OutputSchedule.At(times) };
-        double[] gd = new PopulationGradientDescent(eta).Solve(problem, options).Trajectory.Samples.Select(p => p.U).ToArray();
-        var runs = Enumerable.Range(0, seeds).AsParallel().AsOrdered()
-            .Select(seed => new OnlineSgd(eta, seed: 1000 + seed).Solve(problem, options).Trajectory.Samples.Select(p => p.U).ToArray()).ToArray();
-        double worst = double.NegativeInfinity, worstError = 0, worstTolerance = 0;
-        for (int j = 0; j < times.Length; j++)
-        {
-            double mean = runs.Average(r => r[j]);
-            double se = Math.Sqrt(runs.Sum(r => (r[j] - mean) * (r[j] - mean)) / (seeds - 1) / seeds);
-            double error = Math.Abs(mean - gd[j]), tolerance = 4 * se + 15 * eta;
-            if (error / tolerance > worst) (worst, worstError, worstTolerance) = (error / tolerance, error, tolerance);
-        }
-        return new ValidationResult("online SGD (mean over seeds) vs population GD", worstError, worstTolerance,
-            $"power law a = 2, d = {d}, η = {eta}, t ≤ {horizon} (escape and transition), {seeds} seeds, 30 times; the time with the largest " +
-            $"error/tolerance is shown; tolerance 4 SE + 15η (first-order bias, measured ≈ 10η)");
+        var problem = new PhaseRetrievalProblem(model, Initialization.Sphere(d, 92), (long)(horizon / eta));
+        return SimulatorChecks.SgdVsPopulation("online SGD (mean over seeds) vs population GD", problem, eta, seeds, 15,
+            $"power law a = 2, d = {d}", $"t ≤ {horizon} (escape and transition)", "first-order bias, measured ≈ 10η");
     }
 
-    /// <summary>Explicit Euler on the flow: the global error at a fixed time is O(η), so halving η halves it.</summary>
+    /// <summary>GD → GF at order 1 (<see cref="SimulatorChecks.GdOrder"/>).</summary>
     private static ValidationResult GdOrder(bool full)
     {
         int d = 40;
-        double horizon = 4;
         var model = PowerLawModel(d, 1.5, 71);
-        var w0 = Initialization.Sphere(d, 72);
-        var gf = new PopulationGradientFlow(1e-12, 1e-15).Solve(new PhaseRetrievalProblem(model, w0, horizon),
-            new SimulationOptions { Output = OutputSchedule.At(horizon) });
-        var reference = gf.FinalWeights.ToArray();
-        int[] counts = full ? [200, 400, 800, 1600, 3200] : [200, 400, 800, 1600];
-        var errors = counts.Select(n =>
-        {
-            var gd = new PopulationGradientDescent(horizon / n).Solve(new PhaseRetrievalProblem(model, w0, n),
-                new SimulationOptions { Output = OutputSchedule.At(n) });
-            return Math.Sqrt(gd.FinalWeights.Select((x, i) => (x - reference[i]) * (x - reference[i])).Sum());
-        }).ToArray();
-        double order = Math.Log2(errors[^2] / errors[^1]);
-        return new ValidationResult("GD → GF as η → 0: measured order", Math.Abs(order - 1), 0.1,
-            $"power law a = 1.5, d = {d}, t = {horizon}, η = {horizon / counts[0]:G3}…{horizon / counts[^1]:G3}; " +
-            $"errors {string.Join(", ", errors.Select(e => e.ToString("E2", CultureInfo.InvariantCulture)))}; order {order:F3} (design 1)");
+        return SimulatorChecks.GdOrder("GD → GF as η → 0: measured order", model, Initialization.Sphere(d, 72), 4,
+            full ? [200, 400, 800, 1600, 3200] : [200, 400, 800, 1600], $"power law a = 1.5, d = {d}");
     }
 
     /// <summary>Fixed steps on y' = −y + cos t (exact y = (cos t + sin t)/2 + e^{−t}/2 for y(0) = 1): order 5 expected.</summary>
