@@ -50,15 +50,34 @@ if (args is ["gf", ..])
     foreach (var p in result.Trajectory.Samples) Console.WriteLine($"  t={p.T,-10:G3} u={p.U,-12:F8} s={p.S,-12:F8} mse={p.Mse:E6}");
     return;
 }
-// `compare OUTDIR`: writes the shared problem (λ, w*, w0) for bench/compare_scipy.py and PhaseFlow's own timing and
-// values at t = 1, 10, …, 1e7 (rtol 1e-6), plus a reference at rtol 1e-11.
-if (args is ["compare", var outDir])
+// `compare OUTDIR [he3]`: writes the shared problem (λ, w*, w0) for bench/compare_scipy.py and PhaseFlow's own timing and
+// values at t = 1, 10, …, 1e7 (rtol 1e-6), plus a reference at rtol 1e-11. Phase retrieval by default; `he3` is the
+// polynomial model f = g = z³ − 3z (PolynomialLoss, exact by Wick) with s* = 2 (teacher √2 × the unit-s* draw) from
+// w0 = w*/2 + (unit sphere)/2, where P_u ≠ 0 and P_su = 18 − 18s* ≠ 0, so the flow moves at once and the Jacobian's
+// rank-2 block is full.
+if (args is ["compare", var outDir, ..] && args.Length <= 3)
 {
     var inv = System.Globalization.CultureInfo.InvariantCulture;
+    bool he3 = args.Length == 3 && args[2] == "he3";
+    if (args.Length == 3 && !he3) throw new ArgumentException($"compare: unknown model {args[2]} (phase retrieval by default, or he3)");
     var spectrum = Spectrum.PowerLaw(1000, 2);
-    var model = new PhaseRetrievalModel(spectrum, Teacher.Gaussian(spectrum, 1));
+    var teacher = Teacher.Gaussian(spectrum, 1);
     var w0 = Initialization.Sphere(1000, 2);
+    if (he3)
+    {
+        for (int i = 0; i < teacher.Length; i++) teacher[i] *= Math.Sqrt(2);
+        for (int i = 0; i < w0.Length; i++) w0[i] = 0.5 * teacher[i] + 0.5 * w0[i];
+    }
+    var model = he3 ? new PhaseRetrievalModel(spectrum, teacher, new PolynomialLoss("z^3 - 3*z", "z^3 - 3*z")) : new PhaseRetrievalModel(spectrum, teacher);
     Directory.CreateDirectory(outDir);
+    if (he3)
+    {
+        // The loss and its derivatives at the start, for the script to check its hand-written P against.
+        var (s0, u0) = (model.S(w0, 1), model.U(w0, 1));
+        var p0 = model.PopulationLoss.Derivatives(s0, u0, model.SStar);
+        File.WriteAllLines(Path.Combine(outDir, "model.csv"), ["s,u,s_star,P,Ps,Pu,Pss,Psu,Puu",
+            string.Create(inv, $"{s0:R},{u0:R},{model.SStar:R},{p0.Value:R},{p0.Ps:R},{p0.Pu:R},{p0.Pss:R},{p0.Psu:R},{p0.Puu:R}")]);
+    }
     File.WriteAllLines(Path.Combine(outDir, "problem.csv"),
         ["lambda,teacher,w0", .. Enumerable.Range(0, 1000).Select(i => string.Create(inv, $"{model.Lambda[i]:R},{model.Teacher[i]:R},{w0[i]:R}"))]);
     var times = Enumerable.Range(0, 8).Select(k => Math.Pow(10, k)).ToArray();
@@ -81,6 +100,23 @@ if (args is ["compare", var outDir])
     Write("phaseflow.csv", result, seconds.Order().ElementAt(3));
     Write("reference.csv", reference, double.NaN);
     Console.WriteLine(string.Create(inv, $"PhaseFlow Rodas4 + Woodbury: median {seconds.Order().ElementAt(3):F4} s over 7 runs, {result.Statistics.Steps} steps"));
+    if (he3)
+    {
+        // Tighter tolerances too, so the script can compare at equal accuracy whichever solver is more accurate at 1e-6.
+        foreach (double rtol in new[] { 1e-7, 1e-8 })
+        {
+            var tightSeconds = new List<double>();
+            SimulationResult tight = null!;
+            for (int r = 0; r < 7; r++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                tight = Run(rtol, rtol * 1e-3);
+                tightSeconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+            }
+            Write(string.Create(inv, $"phaseflow-{rtol:E0}.csv"), tight, tightSeconds.Order().ElementAt(3));
+            Console.WriteLine(string.Create(inv, $"PhaseFlow at rtol {rtol:G1}: median {tightSeconds.Order().ElementAt(3):F4} s over 7 runs, {tight.Statistics.Steps} steps"));
+        }
+    }
     return;
 }
 if (args is ["volterra-nodes", ..])

@@ -13,9 +13,10 @@ internal sealed class DiscreteRun
 {
     private readonly double[] _outputs;
 
-    /// <summary>Validates the problem and the options and prepares the run (w = w(0), copied).</summary>
+    /// <summary>Validates the problem and the options and prepares the run (w = w(0), copied; into a 32-byte-aligned buffer
+    /// when <paramref name="alignWeights"/>, else into a whole array of its own).</summary>
     public DiscreteRun(IDirectSimulator simulator, double stepSize, PhaseRetrievalProblem problem, SimulationOptions options,
-        IProgress<SimulationProgress>? progress, bool stochastic)
+        IProgress<SimulationProgress>? progress, bool stochastic, bool alignWeights = false)
     {
         ArgumentNullException.ThrowIfNull(problem);
         SimulationMemory.EnsureFits(simulator, problem.Model.Dimension);
@@ -24,7 +25,7 @@ internal sealed class DiscreteRun
         Recorder = new RunRecorder(Name, problem.Model, options, progress, simulator.Unit, stepSize);
         Recorder.Notes = SimulationNote.ForStart(problem, stochastic);
         _outputs = options.Output.Resolve(problem.Horizon, integerSteps: true);
-        Weights = problem.InitialWeights.ToArray();
+        Weights = alignWeights ? VectorKernels.Aligned(problem.InitialWeights.ToArray()) : problem.InitialWeights.ToArray();
     }
 
     /// <summary>The simulator's name.</summary>
@@ -33,8 +34,8 @@ internal sealed class DiscreteRun
     /// <summary>Number of steps.</summary>
     public long Steps { get; }
 
-    /// <summary>w, updated in place by the step.</summary>
-    public double[] Weights { get; }
+    /// <summary>w, updated in place by the step (the whole of its array unless aligned).</summary>
+    public ArraySegment<double> Weights { get; }
 
     /// <summary>The run's samples and markers.</summary>
     public RunRecorder Recorder { get; }
@@ -46,7 +47,7 @@ internal sealed class DiscreteRun
         CancellationToken cancellationToken)
     {
         var recorder = Recorder;
-        var w = Weights;
+        var w = Weights.AsSpan();
         long steps = Steps, mask = reportEvery - 1;
         recorder.Track(0, s0, u0);
         int next = 0;
@@ -63,6 +64,6 @@ internal sealed class DiscreteRun
             }
         }
         recorder.Report(steps, steps, steps, force: true);
-        return recorder.Result(w, new SimulationStatistics(Name, steps, 0, steps * evaluationsPerStep));
+        return recorder.Result(Weights.Offset == 0 && Weights.Count == Weights.Array!.Length ? Weights.Array : w.ToArray(), new SimulationStatistics(Name, steps, 0, steps * evaluationsPerStep));
     }
 }

@@ -111,7 +111,7 @@ public sealed record OnlineSgd : IDirectSimulator
     {
         var run = new DiscreteRun(this, StepSize, problem, options, progress, stochastic: true);
         var model = problem.Model;
-        var w = run.Weights;
+        var w = run.Weights.Array!; // not aligned: the whole array
         var sampler = new GradientSampler(model, LabelNoise(model), Seed);
         var gradient = BatchSize > 1 ? new double[w.Length] : null;
         var initial = model.Statistics(w);

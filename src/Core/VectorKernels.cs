@@ -7,6 +7,20 @@ namespace PhaseFlow.Core;
 /// <summary>SIMD loops of the direct simulators' hot paths.</summary>
 internal static class VectorKernels
 {
+    /// <summary>A copy of <paramref name="source"/> whose first element is 32-byte aligned, for good: a slice of an array on
+    /// the pinned-object heap, which the GC never moves. The SIMD loops over such copies never split a cache line, wherever
+    /// the arrays would otherwise have landed; the loops, and so the results, are the same (they index from 0 either way).</summary>
+    public static ArraySegment<double> Aligned(ReadOnlySpan<double> source)
+    {
+        const int Alignment = 32;
+        var array = GC.AllocateUninitializedArray<double>(source.Length + Alignment / sizeof(double) - 1, pinned: true);
+        long address = Marshal.UnsafeAddrOfPinnedArrayElement(array, 0);
+        int offset = (int)((Alignment - (address & (Alignment - 1))) & (Alignment - 1)) / sizeof(double);
+        var segment = new ArraySegment<double>(array, offset, source.Length);
+        source.CopyTo(segment);
+        return segment;
+    }
+
     /// <summary>(Σ λ_i w_i², Σ qt_i w_i), with qt = Qw*.</summary>
     public static (double S, double U) QuadraticAndCross(ReadOnlySpan<double> lambda, ReadOnlySpan<double> qTeacher, ReadOnlySpan<double> w)
     {
