@@ -22,7 +22,8 @@ public static class SimulationMemory
     {
         PopulationGradientFlow { Integrator: GradientFlowIntegrator.Rodas4 } => ModelBytesPerDimension + 208,
         PopulationGradientFlow => ModelBytesPerDimension + 120,
-        PopulationGradientDescent => ModelBytesPerDimension + 8,
+        // w, and the aligned copies of w, λ and Qw* the step runs on (VectorKernels.Aligned).
+        PopulationGradientDescent => ModelBytesPerDimension + 32,
         OnlineSgd sgd => ModelBytesPerDimension + 52 + (sgd.BatchSize > 1 ? 8 : 0),
         _ => null,
     };
