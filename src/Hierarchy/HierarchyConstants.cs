@@ -20,7 +20,7 @@ public sealed class HierarchyConstants
         Description = description;
     }
 
-    /// <summary>Constants of a model: the eigenvalues are grouped (relative gap ≤ <paramref name="groupingTolerance"/>)
+    /// <summary>Constants of a model (its spectrum and teacher; the loss plays no part): the eigenvalues are grouped (relative gap ≤ <paramref name="groupingTolerance"/>)
     /// into distinct values with their teacher weights, so s*^(k) is available at every order.</summary>
     /// <param name="model">Spectrum and teacher.</param>
     /// <param name="groupingTolerance">Eigenvalues closer than this (relative) count as one, in [0, 1e-6].</param>
@@ -28,7 +28,6 @@ public sealed class HierarchyConstants
     public static HierarchyConstants FromModel(PhaseRetrievalModel model, double groupingTolerance = 1e-12, int maxOrder = HierarchySystem.MaxOrder + 1)
     {
         ArgumentNullException.ThrowIfNull(model);
-        model.RequirePhaseRetrieval("the moment hierarchy");
         if (!(groupingTolerance >= 0 && groupingTolerance <= 1e-6))
             throw new InvalidParameterException("groupingTolerance", "in [0, 1e-6]", F(groupingTolerance));
         if (maxOrder < 1 || maxOrder > 1024)

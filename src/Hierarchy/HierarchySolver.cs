@@ -221,9 +221,20 @@ public static class HierarchySolver
         var markers = new MarkerTracker();
         double escapeLevel = options.EscapeThreshold * sStar, crossingLevel = sStar / 3;
         var escape = markers.Add("escape", escapeLevel, eventFunction: (_, y) => Math.Abs(U1(y)) - escapeLevel);
-        var crossing = markers.Add("critical crossing", crossingLevel, eventFunction: (_, y) => S1(y) - crossingLevel);
+        // A derived system's critical crossing is the first root of P_s (where the drift −2P_s of every mode changes sign;
+        // for phase retrieval s = s*/3), taken at the nearest possible overlaps so that integration error cannot leave P's domain.
+        var derived = system.Loss;
+        double PsAt(double s1, double u1)
+        {
+            s1 = Math.Max(s1, 0);
+            double bound = Math.Sqrt(s1 * sStar);
+            return derived!.Derivatives(s1, Math.Clamp(u1, -bound, bound), sStar).Ps;
+        }
+        var crossing = derived is null
+            ? markers.Add("critical crossing", crossingLevel, eventFunction: (_, y) => S1(y) - crossingLevel)
+            : markers.Add("critical crossing", 0, eventFunction: (_, y) => PsAt(S1(y), U1(y)));
         escape.Observe(0, Math.Abs(problem.InitialU[1]));
-        crossing.Observe(0, problem.InitialS[1]);
+        crossing.Observe(0, derived is null ? problem.InitialS[1] : PsAt(problem.InitialS[1], problem.InitialU[1]));
 
         void Record(double t, ReadOnlySpan<double> y)
         {
@@ -233,14 +244,17 @@ public static class HierarchySolver
             // where integration error may push them past it; beyond its error allowance the validity check has stopped the
             // run, so within it the nearest possible value is the better estimate and is what a sample reports. Unchecked
             // runs report the raw values.
-            double mse = constants.Dimension is { } d ? (unscaled[0] + sStar0 - 2 * Math.Abs(unscaled[order + 1])) / d : double.NaN;
+            // ‖w ∓ w*‖²: the sign chosen only where w and −w are equivalent (an even student).
+            double cross = derived is null || derived.SignInvariant ? Math.Abs(unscaled[order + 1]) : unscaled[order + 1];
+            double mse = constants.Dimension is { } d ? (unscaled[0] + sStar0 - 2 * cross) / d : double.NaN;
             if (options.CheckValidity)
             {
                 double bound = Math.Sqrt(Math.Max(s, 0) * sStar);
                 if (Math.Abs(u) > bound) u = Math.CopySign(bound, u);
                 mse = Math.Max(0, mse);
             }
-            double loss = 3 * s * s + 3 * sStar * sStar - 4 * u * u - 2 * sStar * s;
+            double loss = derived is null ? 3 * s * s + 3 * sStar * sStar - 4 * u * u - 2 * sStar * s
+                : derived.Loss(Math.Max(s, 0), Math.Clamp(u, -Math.Sqrt(Math.Max(s, 0) * sStar), Math.Sqrt(Math.Max(s, 0) * sStar)), sStar);
             var extra = new double[columns.Count];
             for (int c = 0, k = 2; c < extra.Length; c += 2, k++)
             {

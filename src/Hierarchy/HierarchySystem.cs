@@ -90,20 +90,14 @@ public sealed class HierarchySystem
 
     /// <summary>Builds the system of order <paramref name="order"/> for the model whose loss is
     /// <paramref name="loss"/>: phase retrieval (or null) gives today's hand-written law, any other loss with an
-    /// expression (polynomial links, closed forms) the law derived from it. Derived systems print; integrating them is
-    /// the next step (issue 16), so they are symbolic only.</summary>
-    /// <exception cref="InvalidParameterException">As the other overload; or the loss has no expression (quadrature kinds),
-    /// or constants were given with a loss other than phase retrieval.</exception>
+    /// expression (polynomial links, closed forms) the law derived from it; with constants it integrates.</summary>
+    /// <exception cref="InvalidParameterException">As the other overload; or the loss has no expression (quadrature kinds).</exception>
     public static HierarchySystem Create(int order, HierarchyClosure closure, HierarchyConstants? constants, SingleIndexLoss? loss)
     {
         ArgumentNullException.ThrowIfNull(closure);
         Expr? derived = null;
         if (loss is not null and not PhaseRetrievalLoss)
-        {
             derived = loss.Expression ?? throw new InvalidParameterException("loss", "a loss with an expression (polynomial or closed-form links)", loss.Method);
-            if (constants is not null)
-                throw new InvalidParameterException("loss", "phase retrieval to integrate (derived hierarchies of other models print only, so far)", loss.ToString());
-        }
         if (order < 1 || order > MaxOrder)
             throw new InvalidParameterException("order", $"an integer in [1, {MaxOrder}]", order.ToString(CultureInfo.InvariantCulture));
         if (constants is not null && constants.MaxOrder < order + 1)
@@ -124,11 +118,14 @@ public sealed class HierarchySystem
             sEquations.Add(new HierarchyEquation(HierarchySymbols.S(k), sDot.Substitute(close)));
             uEquations.Add(new HierarchyEquation(HierarchySymbols.U(k), uDot.Substitute(close)));
         }
-        return new HierarchySystem(order, closure, constants, form, [.. sEquations, .. uEquations]);
+        return new HierarchySystem(order, closure, constants, form, [.. sEquations, .. uEquations]) { Loss = derived is null ? null : loss };
     }
 
     /// <summary>Truncation order K.</summary>
     public int Order { get; }
+
+    /// <summary>The model's loss the system was derived from; null for phase retrieval's hand-written law.</summary>
+    public SingleIndexLoss? Loss { get; private init; }
 
     /// <summary>The closure.</summary>
     public HierarchyClosure Closure { get; }

@@ -63,6 +63,31 @@ public class ModelProblemFileTests
     public void MalformedModelsAreRefusedByTheirPath(string model, string expected) => CliRun.AssertRunRefused(File(model), expected);
 
     [Fact]
+    public void TheDerivedHierarchyRunsAnyPolynomialModelBesideItsDirectRun()
+    {
+        const string body = """
+            {"model": {"kind": "singleIndex", "student": "z + z^2/2", "teacher": "z + z^2/2"},
+             "spectrum": {"kind": "values", "values": [0.9, 0.9, 0.35, 0.35, 0.35, 0.08, 0.08]}, "teacher": {"kind": "gaussian", "seed": 1},
+             "init": {"kind": "sphere", "seed": 2, "radius": 0.6}, "dynamics": {"kind": "gf"}, "tolerance": {"rtol": 1e-10, "atol": 1e-14},
+             "horizon": 200, "output": {"logSpaced": 30, "from": 0.01}METHOD}
+            """;
+        using var dir = new TempDir();
+        var h = CliRun.Of("run", dir.Write("h.json", body.Replace("METHOD", ", \"method\": {\"kind\": \"hierarchy\", \"order\": 3, \"closure\": \"exact\"}")), "--out", Path.Combine(dir.Path, "h"));
+        var d = CliRun.Of("run", dir.Write("d.json", body.Replace("METHOD", "")), "--out", Path.Combine(dir.Path, "d"));
+        Assert.True(h.ExitCode == 0 && d.ExitCode == 0, h.Error + d.Error);
+        double[][] Rows(string run) => System.IO.File.ReadAllLines(Path.Combine(dir.Path, run, "trajectory.csv")).Skip(1)
+            .Select(l => l.Split(',').Take(5).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        var (hr, dr) = (Rows("h"), Rows("d"));
+        Assert.Equal(dr.Length, hr.Length);
+        // Exact closure on 3 distinct eigenvalues: the same flow, to the tolerance's reach (AgreementTests' rule, ~1e-6 here).
+        for (int i = 0; i < dr.Length; i++)
+            for (int c = 1; c < 5; c++)
+                Assert.True(Math.Abs(dr[i][c] - hr[i][c]) <= 1e-6 * (1 + Math.Abs(dr[i][c])), $"t = {dr[i][0]}, column {c}: {dr[i][c]} vs {hr[i][c]}");
+        CliRun.AssertRunRefused(body.Replace("z + z^2/2", "tanh").Replace("METHOD", ", \"method\": {\"kind\": \"hierarchy\", \"order\": 3}"),
+            "is derived from the loss's expression");
+    }
+
+    [Fact]
     public void ReductionsAndConflictingNoiseAreRefused()
     {
         CliRun.AssertRunRefused(File("""{"kind": "singleIndex", "student": "z^3 - 3*z", "teacher": "z^3 - 3*z"}""", method: """, "method": {"kind": "volterra"}"""),

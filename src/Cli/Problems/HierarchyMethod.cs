@@ -43,7 +43,7 @@ public sealed class HierarchyMethod
         var closure = ParseClosure(closureName, ratio, field);
         try
         {
-            var system = HierarchySystem.Create(order, closure, HierarchyConstants.FromModel(model, maxOrder: order + 1));
+            var system = HierarchySystem.Create(order, closure, HierarchyConstants.FromModel(model, maxOrder: order + 1), model.PopulationLoss);
             var options = new HierarchyOptions { Integrator = integrator, RecordMoments = recordMoments };
             if (tolerance is { } t) options = options with { RelativeTolerance = t.Rtol, AbsoluteTolerance = t.Atol };
             return new HierarchyMethod(system, options, integratorName);
