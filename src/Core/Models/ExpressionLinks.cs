@@ -20,18 +20,35 @@ public sealed partial class LinkFunction
     public static LinkFunction FromExpression(Expr link, string name)
     {
         ArgumentNullException.ThrowIfNull(link);
-        var others = link.FreeSymbols().Where(v => !v.Equals(Variable)).ToArray();
-        if (others.Length > 0)
-            throw new InvalidParameterException(name, "an expression in z alone", $"{link} (it names {string.Join(", ", others.Select(o => o.ToString()))})");
+        CheckLink(link, name, "expression", link.ToString());
         var derivatives = new Expr[5];
         derivatives[0] = link;
         for (int k = 1; k < 5; k++) derivatives[k] = derivatives[k - 1].Differentiate(Variable).Expand();
-        if (derivatives[1].Equals(Expr.Zero))
-            throw new InvalidParameterException(name, "a non-constant expression in z", link.ToString());
         var mirrored = link.Substitute(new Dictionary<Expr, Expr> { [Variable] = -Variable });
         bool even = (mirrored - link).Expand().Equals(Expr.Zero);
         var f = derivatives.Select(d => Compiled(Compiler.Compile([d], [Variable]))).ToArray();
         return new LinkFunction(link.ToString(), f[0], f[1], f[2], f[3], f[4], even);
+    }
+
+    /// <summary>Refuses a link that names a symbol other than z, or is constant: "<paramref name="name"/> must be a(n)
+    /// <paramref name="kind"/> in z alone" / "a non-constant <paramref name="kind"/> in z", quoting <paramref name="shown"/>.</summary>
+    internal static void CheckLink(Expr link, string name, string kind, string shown)
+    {
+        var others = link.FreeSymbols().Where(v => !v.Equals(Variable)).ToArray();
+        string article = kind[0] is 'a' or 'e' or 'i' or 'o' or 'u' ? "an" : "a";
+        if (others.Length > 0)
+            throw new InvalidParameterException(name, $"{article} {kind} in z alone", $"{shown} (it names {string.Join(", ", others.Select(o => o.ToString()))})");
+        if (link.Differentiate(Variable).Expand().Equals(Expr.Zero))
+            throw new InvalidParameterException(name, $"a non-constant {kind} in z", shown);
+    }
+
+    /// <summary>Whether <paramref name="link"/> is a polynomial in z (what Wick's theorem takes); if not, why.</summary>
+    internal static bool IsPolynomial(Expr link, out string? why)
+    {
+        try { Gaussian.Expectation(link, Variable, Expr.One); }
+        catch (NotPolynomialException e) { why = e.Message; return false; }
+        why = null;
+        return true;
     }
 
     // Per-thread buffers: online SGD calls the links per sample, and callers may run on several threads.

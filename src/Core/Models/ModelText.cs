@@ -28,7 +28,7 @@ public static class ModelText
                     fl is null ? student : teacher);
             return new ClosedFormLoss(fl, gl, noise);
         }
-        if (IsPolynomial(f) && IsPolynomial(g)) return new PolynomialLoss(f, g, noise);
+        if (LinkFunction.IsPolynomial(f, out _) && LinkFunction.IsPolynomial(g, out _)) return new PolynomialLoss(f, g, noise);
         if (Named(f) is { } nf && Named(g) is { } ng) return new ClosedFormLoss(nf, ng, noise);
         return new QuadratureLoss(LinkFunction.FromExpression(f, "student"), LinkFunction.FromExpression(g, "teacher"), noise, quadratureOrder);
     }
@@ -46,19 +46,9 @@ public static class ModelText
         {
             throw new InvalidParameterException(name, "an expression in z or one of erf, relu, tanh", $"\"{text}\" ({e.Message})");
         }
-        // The kinds check these too; checked here first so that the message does not depend on the kind chosen.
-        var others = link.FreeSymbols().Where(v => !v.Equals(LinkFunction.Variable)).ToArray();
-        if (others.Length > 0)
-            throw new InvalidParameterException(name, "an expression in z alone", $"{text} (it names {string.Join(", ", others.Select(o => o.ToString()))})");
-        if (link.Differentiate(LinkFunction.Variable).Expand().Equals(Expr.Zero))
-            throw new InvalidParameterException(name, "a non-constant expression in z", text);
+        // The kinds check this too; checked here first so that the message does not depend on the kind chosen.
+        LinkFunction.CheckLink(link, name, "expression", text);
         return link;
-    }
-
-    private static bool IsPolynomial(Expr link)
-    {
-        try { Gaussian.Expectation(link, LinkFunction.Variable, Expr.One); return true; }
-        catch (NotPolynomialException) { return false; }
     }
 
     private static readonly (Expr Expression, LinkFunction Link)[] ClosedForm =

@@ -105,13 +105,9 @@ public sealed class PolynomialLoss : SingleIndexLoss
     private static LinkFunction Link(Expr link, string name)
     {
         ArgumentNullException.ThrowIfNull(link, name);
-        var others = link.FreeSymbols().Where(v => !v.Equals(Z)).ToArray();
-        if (others.Length > 0)
-            throw new InvalidParameterException(name, "a polynomial in z alone", $"{link} (it names {string.Join(", ", others.Select(o => o.ToString()))})");
-        try { Gaussian.Expectation(link, Z, Expr.One); }
-        catch (NotPolynomialException e) { throw new InvalidParameterException(name, "a polynomial in z", $"{link} ({e.Message})"); }
-        if (link.Differentiate(Z).Expand().Equals(Expr.Zero))
-            throw new InvalidParameterException(name, "a non-constant polynomial in z", link.ToString());
+        LinkFunction.CheckLink(link, name, "polynomial", link.ToString());
+        if (!LinkFunction.IsPolynomial(link, out string? why))
+            throw new InvalidParameterException(name, "a polynomial in z", $"{link} ({why})");
         return LinkFunction.FromExpression(link, name);
     }
 }
