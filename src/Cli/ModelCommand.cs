@@ -7,7 +7,6 @@ using PhaseFlow.Cli.Problems;
 using PhaseFlow.Core;
 using PhaseFlow.Experiments;
 using PhaseFlow.Foundation;
-using PhaseFlow.Symbolic;
 
 namespace PhaseFlow.Cli;
 
@@ -39,7 +38,7 @@ public static class ModelCommand
             return text.ToString();
         }
         string[] names = ["P", "P_s", "P_u", "P_ss", "P_su", "P_uu"];
-        var expressions = loss is PolynomialLoss polynomial ? [p, .. polynomial.Derivative] : Derivatives(p);
+        var expressions = new[] { p }.Concat(loss.DerivativeExpressions!).ToArray();
         for (int i = 0; i < names.Length; i++)
             text.Append(format == "latex" ? $"{Latex(names[i])} = {expressions[i].ToLatex()}\n" : $"{names[i]} = {expressions[i]}\n");
         return text.ToString();
@@ -68,13 +67,6 @@ public static class ModelCommand
             ["Puu"] = d.Puu,
         };
         return json.ToJsonString(Options) + "\n";
-    }
-
-    private static Expr[] Derivatives(Expr p)
-    {
-        var ps = p.Differentiate(PolynomialLoss.S);
-        var pu = p.Differentiate(PolynomialLoss.U);
-        return [p, ps, pu, ps.Differentiate(PolynomialLoss.S), ps.Differentiate(PolynomialLoss.U), pu.Differentiate(PolynomialLoss.U)];
     }
 
     private static readonly JsonSerializerOptions Options = new(JsonFiles.Options) { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };

@@ -19,9 +19,7 @@ public class ClosedFormExpressionTests
         var loss = new ClosedFormLoss(Named(student), Named(teacher), 0.2);
         var p = loss.Expression!;
         Expr s = PolynomialLoss.S, u = PolynomialLoss.U, sStar = PolynomialLoss.SStar;
-        var ps = p.Differentiate(s);
-        var pu = p.Differentiate(u);
-        var compiled = Compiler.Compile([p, ps, pu, ps.Differentiate(s), ps.Differentiate(u), pu.Differentiate(u)], [s, u, sStar]);
+        var compiled = Compiler.Compile([p, .. loss.DerivativeExpressions!], [s, u, sStar]);
         var random = SeededRandom.Create(student.Length * 31 + teacher.Length);
         var y = new double[6];
         for (int k = 0; k < 25; k++)

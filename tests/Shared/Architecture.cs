@@ -19,7 +19,7 @@ public static class Architecture
         ["Duhamel"] = ["Foundation", "Core", "Volterra", "Ode"],
         ["Manifold"] = ["Foundation", "Ode"],
         ["Experiments"] = ["Foundation", "Core", "Hierarchy", "Duhamel", "Manifold", "Ode"],
-        ["Cli"] = ["Foundation", "Core", "Symbolic", "Hierarchy", "Volterra", "Duhamel", "Manifold", "Experiments"],
+        ["Cli"] = ["Foundation", "Core", "Hierarchy", "Volterra", "Duhamel", "Manifold", "Experiments"],
     };
 
     public static string RepositoryRoot()

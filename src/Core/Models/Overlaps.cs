@@ -10,6 +10,21 @@ public abstract partial class SingleIndexLoss
     /// <summary>P(s, u, s*) as an expression in s, u and s_star when the kind has one (polynomial links); otherwise null.</summary>
     public virtual PhaseFlow.Symbolic.Expr? Expression => null;
 
+    /// <summary>P_s, P_u, P_ss, P_su, P_uu as expressions (in <see cref="LossDerivatives"/>' order), differentiated
+    /// symbolically from <see cref="Expression"/>; null when there is none.</summary>
+    public virtual IReadOnlyList<PhaseFlow.Symbolic.Expr>? DerivativeExpressions => Expression is { } p ? Differentiate(p, expand: false) : null;
+
+    /// <summary>The five derivatives of <paramref name="p"/> in s and u, each expanded after differentiating when
+    /// <paramref name="expand"/> (polynomials; other expressions keep their form).</summary>
+    protected static PhaseFlow.Symbolic.Expr[] Differentiate(PhaseFlow.Symbolic.Expr p, bool expand)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        PhaseFlow.Symbolic.Expr D(PhaseFlow.Symbolic.Expr e, PhaseFlow.Symbolic.Expr v) => expand ? e.Differentiate(v).Expand() : e.Differentiate(v);
+        var ps = D(p, PolynomialLoss.S);
+        var pu = D(p, PolynomialLoss.U);
+        return [ps, pu, D(ps, PolynomialLoss.S), D(ps, PolynomialLoss.U), D(pu, PolynomialLoss.U)];
+    }
+
     /// <summary>The relative slack of the Cauchy–Schwarz check u² ≤ s·s*: overlaps computed from vectors break it by
     /// rounding only, a few ulps of s·s*.</summary>
     public const double CauchySchwarzSlack = 1e-12;

@@ -41,9 +41,7 @@ public sealed class PolynomialLoss : SingleIndexLoss
         Expression = (Gaussian.Expectation(f * f, z1, z2, S, U, SStar)
                       - 2 * Gaussian.Expectation(f * g, z1, z2, S, U, SStar)
                       + Gaussian.Expectation(g * g, z1, z2, S, U, SStar)).Expand();
-        var ps = Expression.Differentiate(S).Expand();
-        var pu = Expression.Differentiate(U).Expand();
-        Derivative = [ps, pu, ps.Differentiate(S).Expand(), ps.Differentiate(U).Expand(), pu.Differentiate(U).Expand()];
+        Derivative = Differentiate(Expression, expand: true);
         _compiled = Compiler.Compile([Expression, .. Derivative], [S, U, SStar]);
     }
 
@@ -72,6 +70,9 @@ public sealed class PolynomialLoss : SingleIndexLoss
 
     /// <summary>P_s, P_u, P_ss, P_su, P_uu, expanded.</summary>
     public IReadOnlyList<Expr> Derivative { get; }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Expr> DerivativeExpressions => Derivative;
 
     /// <inheritdoc />
     public override double Value(double s, double u, double sStar) => Evaluate(s, u, sStar)[0];
