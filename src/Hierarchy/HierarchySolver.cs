@@ -224,11 +224,22 @@ public static class HierarchySolver
         // A derived system's critical crossing is the first root of P_s (where the drift −2P_s of every mode changes sign;
         // for phase retrieval s = s*/3), taken at the nearest possible overlaps so that integration error cannot leave P's domain.
         var derived = system.Loss;
-        double PsAt(double s1, double u1)
+        // The nearest overlaps real vectors have (s ≥ 0, u² ≤ s s*): where a derived model's P is evaluated.
+        (double S, double U) Possible(double s1, double u1)
         {
             s1 = Math.Max(s1, 0);
             double bound = Math.Sqrt(s1 * sStar);
-            return derived!.Derivatives(s1, Math.Clamp(u1, -bound, bound), sStar).Ps;
+            return (s1, Math.Clamp(u1, -bound, bound));
+        }
+        double PsAt(double s1, double u1)
+        {
+            var (a, b) = Possible(s1, u1);
+            return derived!.Derivatives(a, b, sStar).Ps;
+        }
+        double DerivedLoss(double s1, double u1)
+        {
+            var (a, b) = Possible(s1, u1);
+            return derived!.Loss(a, b, sStar);
         }
         var crossing = derived is null
             ? markers.Add("critical crossing", crossingLevel, eventFunction: (_, y) => S1(y) - crossingLevel)
@@ -253,8 +264,7 @@ public static class HierarchySolver
                 if (Math.Abs(u) > bound) u = Math.CopySign(bound, u);
                 mse = Math.Max(0, mse);
             }
-            double loss = derived is null ? 3 * s * s + 3 * sStar * sStar - 4 * u * u - 2 * sStar * s
-                : derived.Loss(Math.Max(s, 0), Math.Clamp(u, -Math.Sqrt(Math.Max(s, 0) * sStar), Math.Sqrt(Math.Max(s, 0) * sStar)), sStar);
+            double loss = derived is null ? 3 * s * s + 3 * sStar * sStar - 4 * u * u - 2 * sStar * s : DerivedLoss(s, u);
             var extra = new double[columns.Count];
             for (int c = 0, k = 2; c < extra.Length; c += 2, k++)
             {
