@@ -148,6 +148,9 @@ public static class DuhamelVerification
     {
         ArgumentNullException.ThrowIfNull(nodes);
         ArgumentNullException.ThrowIfNull(direct);
+        if (nodes.Loss is not PhaseRetrievalLoss)
+            throw new InvalidParameterException("model", "phase retrieval (f = g = z²) for the Duhamel verification, which is not yet derived for other single-index models",
+                nodes.Loss.ToString());
         options ??= new DuhamelVerificationOptions();
         options.Validate();
         if (direct.Unit != TimeUnit.Time)

@@ -60,6 +60,10 @@ public sealed class EscapeRate
     /// <exception cref="InvalidParameterException">The teacher has no weight on any node (C_j = 0 for all j).</exception>
     public static EscapeRate Solve(SpectralNodes nodes)
     {
+        ArgumentNullException.ThrowIfNull(nodes);
+        if (nodes.Loss is not PhaseRetrievalLoss)
+            throw new InvalidParameterException("model", "phase retrieval (f = g = z²) for the escape-rate theory, which is not yet derived for other single-index models",
+                nodes.Loss.ToString());
         var relation = DispersionRelation.Of(nodes);
         double rho = relation.GrowthRate();
         return new EscapeRate(rho, relation.Residue(rho), nodes.SStar, relation.Poles[0]);

@@ -118,6 +118,9 @@ public static class SpectralNodeReduction
         IProgress<SimulationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(nodes);
+        if (nodes.Loss is not PhaseRetrievalLoss)
+            throw new InvalidParameterException("model", "phase retrieval (f = g = z²) for the spectral-node (Volterra) reduction, which is not yet derived for other single-index models",
+                nodes.Loss.ToString());
         options ??= new SpectralNodeOptions();
         Validate(options, horizon);
         var result = SolveOnce(nodes, horizon, options, progress, cancellationToken);

@@ -8,15 +8,17 @@ namespace PhaseFlow.Duhamel;
 /// j with eigenvalue λ_j and weights A_j = Σ w_i(0)², B_j = Σ w*_i w_i(0), C_j = Σ (w*_i)² over the modes i of the node
 /// (spec §4). Exact when every node is one distinct eigenvalue; otherwise a compression: each mode's weights are split
 /// between the two nodes that bracket its eigenvalue, linearly in λ, so Σ λ_j W_j (s*, s(0), u(0)) and Σ W_j are kept
-/// exactly and the error of any smooth function of λ is second order in the node spacing.</summary>
+/// exactly and the error of any smooth function of λ is second order in the node spacing. The nodes carry the model's
+/// population loss P(s, u, s*) (spec single-index §4: the reduction needs only α = −2P_s and β = −P_u).</summary>
 public sealed class SpectralNodes
 {
     private readonly double[] _lambda, _a, _b, _c;
     private readonly Func<SpectralNodes>? _coarser;
 
     private SpectralNodes(double[] lambda, double[] a, double[] b, double[] c, double dimension, bool isExact, string description,
-        Func<SpectralNodes>? coarser)
+        Func<SpectralNodes>? coarser, SingleIndexLoss? loss = null)
     {
+        Loss = loss ?? PhaseRetrievalLossInstance;
         _lambda = lambda;
         _a = a;
         _b = b;
@@ -32,6 +34,20 @@ public sealed class SpectralNodes
             InitialU += lambda[j] * b[j];
         }
         TeacherNormSquared = double.IsFinite(dimension) ? c.Sum() : double.PositiveInfinity;
+    }
+
+    private static readonly SingleIndexLoss PhaseRetrievalLossInstance = new PhaseRetrievalLoss();
+
+    /// <summary>The model's population loss P(s, u, s*) (phase retrieval unless the nodes were made from a problem of another
+    /// model or given one through <see cref="WithLoss"/>).</summary>
+    public SingleIndexLoss Loss { get; }
+
+    /// <summary>The same nodes for another model's loss (the spectrum and the initial weights are the model-independent
+    /// part).</summary>
+    public SpectralNodes WithLoss(SingleIndexLoss loss)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        return new SpectralNodes(_lambda, _a, _b, _c, Dimension, IsExact, Description, _coarser is null ? null : () => _coarser().WithLoss(loss), loss);
     }
 
     /// <summary>Node eigenvalues λ_j, descending.</summary>
@@ -93,7 +109,7 @@ public sealed class SpectralNodes
         ArgumentNullException.ThrowIfNull(problem);
         var modes = Modes.FromProblem(problem, groupingTolerance);
         return new SpectralNodes(modes.Lambda, modes.A, modes.B, modes.C, problem.Model.Dimension, true,
-            $"{problem.Model.Spectrum.Description}: {modes.Count} exact nodes", null);
+            $"{problem.Model.Spectrum.Description}: {modes.Count} exact nodes", null, problem.Model.PopulationLoss);
     }
 
     /// <summary>The problem's modes compressed to at most <paramref name="nodes"/> nodes: the top
@@ -106,7 +122,8 @@ public sealed class SpectralNodes
     {
         ArgumentNullException.ThrowIfNull(problem);
         var modes = Modes.FromProblem(problem, groupingTolerance);
-        return Compress(modes, nodes, exactTop, problem.Model.Dimension, problem.Model.Spectrum.Description);
+        var compressed = Compress(modes, nodes, exactTop, problem.Model.Dimension, problem.Model.Spectrum.Description);
+        return problem.Model.IsPhaseRetrieval ? compressed : compressed.WithLoss(problem.Model.PopulationLoss);
     }
 
     /// <summary>Per-mode eigenvalues and weights (any order), grouped exactly when <paramref name="nodes"/> is null,
@@ -277,7 +294,6 @@ public sealed class SpectralNodes
 
         public static Modes FromProblem(PhaseRetrievalProblem problem, double tolerance)
         {
-            problem.Model.RequirePhaseRetrieval("the spectral-node (Volterra) reduction");
             var w = problem.InitialWeights;
             var teacher = problem.Model.Teacher;
             int d = w.Length;
