@@ -15,8 +15,14 @@ namespace PhaseFlow.Experiments.Validation;
 /// <param name="Detail">Sizes and parameters of the check.</param>
 public sealed record ValidationResult(string Check, double Error, double Tolerance, string Detail)
 {
-    /// <summary>Error within tolerance (NaN fails).</summary>
-    public bool Pass => Error <= Tolerance;
+    /// <summary>Error within tolerance (NaN fails); a refused check passes (it was not run, for its stated reason).</summary>
+    public bool Pass => Refusal is not null || Error <= Tolerance;
+
+    /// <summary>Why the check does not apply to the model (the table shows "n/a" and this); null when it ran.</summary>
+    public string? Refusal { get; init; }
+
+    /// <summary>A check that does not apply, with the reason.</summary>
+    public static ValidationResult Refused(string check, string reason) => new(check, double.NaN, double.NaN, reason) { Refusal = reason };
 }
 
 /// <summary>A named consistency check producing one or more table rows; <c>full</c> asks for the larger sizes of
@@ -73,18 +79,23 @@ public static class ValidationSuite
     /// <summary>Runs every check; <paramref name="onDone"/> is told after each result, <paramref name="progress"/> the fraction
     /// of checks done.</summary>
     public static IReadOnlyList<ValidationResult> RunAll(bool full, Action<ValidationResult>? onDone = null, CancellationToken cancellationToken = default,
-        Action<double>? progress = null)
+        Action<double>? progress = null) => Run(Checks, full, onDone, cancellationToken, progress);
+
+    /// <summary>Runs <paramref name="checks"/> in order (see <see cref="RunAll"/>).</summary>
+    public static IReadOnlyList<ValidationResult> Run(IReadOnlyList<ValidationCheck> checks, bool full, Action<ValidationResult>? onDone = null,
+        CancellationToken cancellationToken = default, Action<double>? progress = null)
     {
+        ArgumentNullException.ThrowIfNull(checks);
         var results = new List<ValidationResult>();
-        for (int i = 0; i < Checks.Count; i++)
+        for (int i = 0; i < checks.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            foreach (var r in Checks[i].Run(full))
+            foreach (var r in checks[i].Run(full))
             {
                 results.Add(r);
                 onDone?.Invoke(r);
             }
-            progress?.Invoke((i + 1.0) / Checks.Count);
+            progress?.Invoke((i + 1.0) / checks.Count);
         }
         return results;
     }
@@ -95,10 +106,15 @@ public static class ValidationSuite
         var sb = new StringBuilder();
         sb.Append("| check | measured error | tolerance | pass | detail |\n|---|---|---|---|---|\n");
         foreach (var r in results)
-            sb.Append(CultureInfo.InvariantCulture,
-                $"| {MarkdownTable.Cell(r.Check)} | {r.Error:E2} | {r.Tolerance:E2} | {(r.Pass ? "yes" : "**NO**")} | {MarkdownTable.Cell(r.Detail)} |\n");
-        int failed = results.Count(r => !r.Pass);
-        sb.Append(CultureInfo.InvariantCulture, $"\n{results.Count - failed} passed, {failed} failed\n");
+            {
+            if (r.Refusal is null)
+                sb.Append(CultureInfo.InvariantCulture,
+                    $"| {MarkdownTable.Cell(r.Check)} | {r.Error:E2} | {r.Tolerance:E2} | {(r.Pass ? "yes" : "**NO**")} | {MarkdownTable.Cell(r.Detail)} |\n");
+            else sb.Append(CultureInfo.InvariantCulture, $"| {MarkdownTable.Cell(r.Check)} | — | — | n/a | does not apply: {MarkdownTable.Cell(r.Refusal)} |\n");
+        }
+        int failed = results.Count(r => !r.Pass), refused = results.Count(r => r.Refusal is not null);
+        sb.Append(CultureInfo.InvariantCulture, $"\n{results.Count - failed - refused} passed, {failed} failed");
+        sb.Append(refused > 0 ? string.Create(CultureInfo.InvariantCulture, $", {refused} not applicable\n") : "\n");
         return sb.ToString();
     }
 
@@ -112,9 +128,10 @@ public static class ValidationSuite
             {
                 ["check"] = r.Check,
                 ["error"] = double.IsFinite(r.Error) ? r.Error : null,
-                ["tolerance"] = r.Tolerance,
+                ["tolerance"] = double.IsFinite(r.Tolerance) ? r.Tolerance : null,
                 ["pass"] = r.Pass,
                 ["detail"] = r.Detail,
+                ["applies"] = r.Refusal is null,
             });
         return new JsonObject { ["checks"] = array, ["passed"] = results.All(r => r.Pass) }
             .ToJsonString(JsonFiles.Options) + "\n";
@@ -154,12 +171,14 @@ public static class ValidationSuite
     }
 
     /// <summary>Average of SGD's own single-sample gradients against ∇L; tolerance 4·√(Σ SE_i²) on the Euclidean error.</summary>
-    private static ValidationResult GradientMonteCarlo(bool full)
+    private static ValidationResult GradientMonteCarlo(bool full) =>
+        GradientMonteCarlo(PowerLawModel(10, 2, 21), Initialization.Sphere(10, 22), 0.05, 23, full);
+
+    /// <summary><see cref="GradientMonteCarlo(bool)"/> on any model (label noise σ = <paramref name="noise"/>).</summary>
+    internal static ValidationResult GradientMonteCarlo(PhaseRetrievalModel model, double[] w, double noise, int seed, bool full)
     {
-        int d = 10, n = full ? 2_000_000 : 200_000;
-        var model = PowerLawModel(d, 2, 21);
-        var w = Initialization.Sphere(d, 22);
-        var sampler = new OnlineSgd.GradientSampler(model, 0.05, 23);
+        int d = model.Dimension, n = full ? 2_000_000 : 200_000;
+        var sampler = new OnlineSgd.GradientSampler(model, noise, seed);
         var single = new double[d];
         var mean = new double[d];
         var m2 = new double[d];
@@ -183,15 +202,18 @@ public static class ValidationSuite
             var += m2[i] / (n - 1) / n;
         }
         return new ValidationResult("SGD sample gradient vs population gradient (Monte Carlo)", Math.Sqrt(err2), 4 * Math.Sqrt(var),
-            $"power law a = 2, d = {d}, noise 0.05, N = {n}; tolerance 4 standard errors of the norm");
+            string.Create(CultureInfo.InvariantCulture, $"power law a = 2, d = {d}, noise {noise}, N = {n}; tolerance 4 standard errors of the norm"));
     }
 
     /// <summary>Central differences have error O(h²)·L''' + O(ε/h); h = 1e-5 gives ~1e-9 relative.</summary>
-    private static ValidationResult GradientFiniteDifference(bool full)
+    private static ValidationResult GradientFiniteDifference(bool full) =>
+        GradientFiniteDifference(d => (PowerLawModel(d, 1.5, 31), Initialization.Sphere(d, 32)), full);
+
+    /// <summary><see cref="GradientFiniteDifference(bool)"/> on the model and point <paramref name="make"/> gives for a d.</summary>
+    internal static ValidationResult GradientFiniteDifference(Func<int, (PhaseRetrievalModel Model, double[] W)> make, bool full)
     {
         int d = full ? 200 : 50;
-        var model = PowerLawModel(d, 1.5, 31);
-        var w = Initialization.Sphere(d, 32);
+        var (model, w) = make(d);
         var g = new double[d];
         model.Gradient(w, g);
         double h = 1e-5, maxErr = 0, scale = g.Max(Math.Abs);
@@ -209,12 +231,15 @@ public static class ValidationSuite
             $"power law a = 1.5, d = {d}, central differences h = 1e-5; relative max error");
     }
 
-    private static ValidationResult HessianFiniteDifference(bool full)
+    private static ValidationResult HessianFiniteDifference(bool full) =>
+        HessianFiniteDifference(d => (PowerLawModel(d, 2, 41), Initialization.Sphere(d, 42), Initialization.Sphere(d, 43)), full);
+
+    /// <summary>∇²L·v against central differences of ∇L along v, on the model, point and direction <paramref name="make"/>
+    /// gives for a d.</summary>
+    internal static ValidationResult HessianFiniteDifference(Func<int, (PhaseRetrievalModel Model, double[] W, double[] V)> make, bool full)
     {
         int d = full ? 200 : 50;
-        var model = PowerLawModel(d, 2, 41);
-        var w = Initialization.Sphere(d, 42);
-        var v = Initialization.Sphere(d, 43);
+        var (model, w, v) = make(d);
         var hv = new double[d];
         model.HessianVectorProduct(w, v, hv);
         double h = 1e-5;
