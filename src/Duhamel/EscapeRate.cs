@@ -106,6 +106,16 @@ public static class EscapeTheory
         return Verdict(EscapeVerdict.Applies, null);
     }
 
+    /// <summary>The model's phase-marker levels for <see cref="PhaseAnalysis"/>: phase retrieval's s = s*/3 (exactly as
+    /// before), otherwise the crossing P_s(s, u, s*) = 0 (α changes sign) and T_1' at −α/α_0 = 3·margin.</summary>
+    /// <exception cref="InvalidParameterException">s* not finite and &gt; 0.</exception>
+    public static PhaseMarkerLevels MarkerLevels(SingleIndexLoss loss, double sStar)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        return loss is PhaseRetrievalLoss ? PhaseMarkerLevels.PhaseRetrieval
+            : PhaseMarkerLevels.FromPs($"{loss}: P_s(s, u, s*) = 0", (s, u, st) => loss.Derivatives(s, u, st).Ps, sStar);
+    }
+
     /// <summary>Throws <see cref="EscapeTheoryException"/> with the reason when the theory does not apply.</summary>
     public static EscapeApplicability Require(SingleIndexLoss loss, double sStar)
     {
