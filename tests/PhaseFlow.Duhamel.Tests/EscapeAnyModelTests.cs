@@ -149,4 +149,30 @@ public class EscapeAnyModelTests(ITestOutputHelper output)
         Assert.Equal(a.Reason, e.Message);
         Assert.True(PhaseThreeApplicability.Of(ModelText.Parse("z^3 - 3*z", "z^3 - 3*z"), 1).Applies);
     }
+    /// <summary>PhaseAnalysis with the model's levels (EscapeTheory.MarkerLevels) finds the critical crossing where direct
+    /// GF's own marker, located on its dense output where P_s = 0, puts it: within one sample spacing (linear interpolation
+    /// between samples). Phase retrieval's fixed s = s*/3 would be elsewhere for f = g = z² + z⁴/4; the transition margin is
+    /// bounded by the model's value at w*, P_s(s*,s*,s*)/(3|P_s(0,0,s*)|).</summary>
+    [Fact]
+    public void MarkerLevelsOfAnotherModelFindTheCrossingOfDirectFlow()
+    {
+        var loss = ModelText.Parse("z^2 + z^4/4", "z^2 + z^4/4");
+        var problem = Problem(loss, [0.5, 0.2, 0.1, 0.05], 0.01, 3);
+        double sStar = problem.Model.SStar, dt = 3.0 / 600;
+        var run = new PopulationGradientFlow(1e-10, 1e-14).Solve(problem,
+            new SimulationOptions { Output = OutputSchedule.At(Enumerable.Range(0, 601).Select(k => k * dt).ToArray()) });
+        double direct = run.Markers.CriticalCrossingTime ?? throw new InvalidOperationException("no crossing by t = 3");
+        var levels = EscapeTheory.MarkerLevels(loss, sStar);
+        var report = PhaseAnalysis.Analyze(run.Trajectory, sStar, new PhaseAnalysisOptions { Levels = levels });
+        var phaseRetrieval = PhaseAnalysis.Analyze(run.Trajectory, sStar);
+        output.WriteLine($"crossing: direct {direct:G6}, model levels {report.CriticalCrossingTime:G6}, s = s*/3 {phaseRetrieval.CriticalCrossingTime:G6}; " +
+                         $"T_1' {report.TransitionEndTime:G6}; largest margin {levels.MaxMargin:G4}");
+        Assert.Equal(direct, report.CriticalCrossingTime!.Value, dt);
+        Assert.True(Math.Abs(phaseRetrieval.CriticalCrossingTime!.Value - direct) > 2 * dt, "the test must tell the levels apart");
+        var p = (Func<double, double, double>)((s, u) => loss.Derivatives(s, u, sStar).Ps);
+        Assert.Equal(p(sStar, sStar) / Math.Abs(p(0, 0)) / 3, levels.MaxMargin, 1e-14);
+        Assert.Same(PhaseMarkerLevels.PhaseRetrieval, EscapeTheory.MarkerLevels(new PhaseRetrievalLoss(), 1));
+        Assert.Throws<InvalidParameterException>(() => PhaseAnalysis.Analyze(run.Trajectory, sStar,
+            new PhaseAnalysisOptions { Levels = levels, TransitionMargin = levels.MaxMargin * 1.01 }));
+    }
 }
