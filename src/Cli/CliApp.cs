@@ -151,22 +151,32 @@ public static class CliApp
         var overlap = new Option<double?>("--overlap") { Description = "u(0) ≥ 1e-300 for --a (default: the rms overlap of a random unit start; required for d = inf)." };
         var nodes = new Option<int>("--nodes") { Description = $"Node budget for --a, in [{EscapeCommand.MinNodes}, {EscapeCommand.MaxNodes}].", DefaultValueFactory = _ => 256 };
         var level = new Option<double>("--level") { Description = "Level |u| = level·s* the predicted times refer to, in (0, 1).", DefaultValueFactory = _ => 0.5 };
+        var student = new Option<string?>("--student") { Description = "With --a and --d: the student link f of the model (with --teacher; default phase retrieval). A model without a linear escape phase is refused with the reason." };
+        var teacher = new Option<string?>("--teacher") { Description = "The teacher link g of --student." };
+        var noise = new Option<double>("--noise") { Description = "Label-noise σ ≥ 0 of --student/--teacher (it does not change the rate).", DefaultValueFactory = _ => 0 };
         var command = new Command("escape", "Print the Phase I escape rate ρ (dispersion relation) and the predicted escape time.")
         {
-            problem, a, d, overlap, nodes, level,
+            problem, a, d, overlap, nodes, level, student, teacher, noise,
         };
         command.SetAction(parse => Guarded(error, ct, () =>
         {
             double lvl = parse.GetValue(level);
+            string? f = parse.GetValue(student), g = parse.GetValue(teacher);
+            if ((f is null) != (g is null)) throw new InputException("--student and --teacher go together");
+            if (f is null && parse.GetValue(noise) != 0) throw new InputException("--noise needs --student and --teacher");
             EscapeCommand.Report report;
             if (parse.GetValue(problem) is { } path)
             {
                 if (parse.GetValue(a) is not null || parse.GetValue(d) is not null)
                     throw new InputException("give either a problem file or --a and --d, not both");
+                if (f is not null) throw new InputException("--student and --teacher go with --a and --d; a problem file states its own model");
                 report = EscapeCommand.FromProblem(path, lvl, ct);
             }
             else if (parse.GetValue(a) is { } exponent && parse.GetValue(d) is { } dimension)
-                report = EscapeCommand.FromPowerLaw(exponent, dimension, parse.GetValue(overlap), parse.GetValue(nodes), lvl, ct);
+            {
+                var loss = f is null ? null : ModelCommand.Build(f, g!, parse.GetValue(noise), QuadratureLoss.DefaultOrder);
+                report = EscapeCommand.FromPowerLaw(exponent, dimension, parse.GetValue(overlap), parse.GetValue(nodes), lvl, ct, loss);
+            }
             else throw new InputException("escape needs a problem file, or --a and --d");
             output.Write(EscapeCommand.Describe(report));
             return ExitCodes.Ok;

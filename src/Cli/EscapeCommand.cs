@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PhaseFlow.Cli.Problems;
+using PhaseFlow.Core;
 using PhaseFlow.Duhamel;
 using PhaseFlow.Foundation;
 using PhaseFlow.Experiments;
@@ -19,8 +20,10 @@ public static class EscapeCommand
     /// <param name="InitialU">u(0).</param>
     /// <param name="LinearTime">The exact linear solution's time to the level; null when it was not computed.</param>
     /// <param name="LinearNote">Why the exact linear time is missing although the nodes are few enough; null otherwise.</param>
+    /// <param name="Theory">The model's escape constants α_0 and c; null for phase retrieval (8 and 4s*, printed as before).</param>
+    /// <param name="Model">The model (links and noise) when it is not phase retrieval.</param>
     public sealed record Report(string Source, EscapeRate Rate, PhaseOneSolution? Linear, double Level, double InitialU = double.NaN,
-        double? LinearTime = null, string? LinearNote = null);
+        double? LinearTime = null, string? LinearNote = null, EscapeApplicability? Theory = null, string? Model = null);
 
     /// <summary>Largest exponent of <see cref="FromPowerLaw"/> (a must be in (0, MaxExponent]): above 64 the top eigenvalues'
     /// squares underflow against λ_1 and the dispersion relation has no usable roots. Flat spectra are fine (down to a → 0,
@@ -33,8 +36,8 @@ public static class EscapeCommand
     /// <summary>Smallest <c>--overlap</c>: the predicted times need ln(level·s*/u(0)) in double precision.</summary>
     public const double MinOverlap = 1e-300;
 
-    /// <summary>From a problem file's exact nodes.</summary>
-    /// <exception cref="InputException">The file is invalid.</exception>
+    /// <summary>From a problem file's exact nodes (and the model the file states).</summary>
+    /// <exception cref="InputException">The file is invalid, or its model has no linear escape phase (the message says why).</exception>
     public static Report FromProblem(string path, double level, CancellationToken cancellationToken = default)
     {
         CheckLevel(level);
@@ -42,10 +45,12 @@ public static class EscapeCommand
         return Build(SpectralNodes.Exact(problem.Problem), level, cancellationToken);
     }
 
-    /// <summary>From a trace-normalised power law with expected weights (see <see cref="SpectralNodes.PowerLaw"/>).</summary>
-    /// <exception cref="InputException">Invalid a, d, overlap or node count (named as the options).</exception>
+    /// <summary>From a trace-normalised power law with expected weights (see <see cref="SpectralNodes.PowerLaw"/>), for
+    /// phase retrieval or the model <paramref name="loss"/>.</summary>
+    /// <exception cref="InputException">Invalid a, d, overlap or node count (named as the options), or a model without a
+    /// linear escape phase (the message says why).</exception>
     public static Report FromPowerLaw(double a, string dimension, double? overlap, int nodes, double level,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, SingleIndexLoss? loss = null)
     {
         CheckLevel(level);
         if (!(a > 0 && a <= MaxExponent))
@@ -62,7 +67,8 @@ public static class EscapeCommand
         try
         {
             // Phase I only involves the top of the spectrum; the horizon only places the d = ∞ cut-off node.
-            return Build(SpectralNodes.PowerLaw(a, d, nodes, 1e6, overlap), level, cancellationToken);
+            var powerLaw = SpectralNodes.PowerLaw(a, d, nodes, 1e6, overlap);
+            return Build(loss is null ? powerLaw : powerLaw.WithLoss(loss), level, cancellationToken);
         }
         catch (InvalidParameterException e)
         {
@@ -78,10 +84,14 @@ public static class EscapeCommand
     private static Report Build(SpectralNodes nodes, double level, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        // The refusal is the answer for such a model: its reason, as an input error (exit code 2).
+        var theory = EscapeTheory.Applicability(nodes.Loss, nodes.SStar);
+        if (!theory.Applies) throw new InputException($"{nodes.Loss}: {theory.Reason}");
+        var shown = nodes.Loss is PhaseRetrievalLoss ? null : theory;
         var rate = EscapeRate.Solve(nodes);
         cancellationToken.ThrowIfCancellationRequested();
         if (Math.Abs(nodes.InitialU) >= level * nodes.SStar)
-            return new Report(nodes.Description, rate, null, level, nodes.InitialU);
+            return new Report(nodes.Description, rate, null, level, nodes.InitialU, Theory: shown, Model: shown is null ? null : nodes.Loss.ToString());
         PhaseOneSolution? linear = null;
         double? time = null;
         string? note = null;
@@ -98,7 +108,7 @@ public static class EscapeCommand
                 note = "not resolved in double precision for this spectrum";
             }
         }
-        return new Report(nodes.Description, rate, linear, level, nodes.InitialU, time, note);
+        return new Report(nodes.Description, rate, linear, level, nodes.InitialU, time, note, shown, shown is null ? null : nodes.Loss.ToString());
     }
 
     /// <summary>The report as text lines.</summary>
@@ -107,7 +117,12 @@ public static class EscapeCommand
         var text = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         text.AppendLine(inv, $"{r.Source}");
-        text.AppendLine(inv, $"escape rate ρ = {r.Rate.Rate:G10}  (root of 1 = 8 Σ λ_j² C_j / (ρ − 4λ_j s*); largest pole 4λ_1 s* = {r.Rate.TopRate:G6})");
+        if (r.Model is { } model) text.AppendLine(inv, $"model: {model}");
+        if (r.Theory is { } t)
+            text.AppendLine(inv, $"escape rate ρ = {r.Rate.Rate:G10}  (root of 1 = c Σ λ_j² C_j / (ρ − α_0 λ_j), c = −P_uu(0,0,s*) = {t.Coupling:G6}, " +
+                $"α_0 = −2P_s(0,0,s*) = {t.Alpha0:G6}; largest pole {r.Rate.TopRate:G6})");
+        else
+            text.AppendLine(inv, $"escape rate ρ = {r.Rate.Rate:G10}  (root of 1 = 8 Σ λ_j² C_j / (ρ − 4λ_j s*); largest pole 4λ_1 s* = {r.Rate.TopRate:G6})");
         text.AppendLine(inv, $"growing mode: u(t) ≈ {r.Rate.Amplitude:G6} · e^(ρ t)");
         if (Math.Abs(r.InitialU) >= r.Level * r.Rate.SStar)
         {

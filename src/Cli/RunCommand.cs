@@ -74,17 +74,19 @@ public static class RunCommand
     /// <summary>The nodes, the escape rate and the phase markers of the reduction, for summary.json.</summary>
     internal static JsonObject VolterraDetails(PhaseFlow.Duhamel.SpectralNodeResult result)
     {
-        var rate = PhaseFlow.Duhamel.EscapeRate.Solve(result.Nodes);
+        // Models without a linear escape phase get the reason instead of a rate (the reduction itself still holds).
+        var theory = PhaseFlow.Duhamel.EscapeTheory.Applicability(result.Nodes.Loss, result.Nodes.SStar);
+        var rate = theory.Applies ? PhaseFlow.Duhamel.EscapeRate.Solve(result.Nodes) : null;
         var estimate = result.NodeErrorEstimate;
-        return new JsonObject
+        var details = new JsonObject
         {
             ["nodes"] = result.Nodes.Count,
             ["exact"] = result.Nodes.IsExact,
             ["description"] = result.Nodes.Description,
-            ["escapeRate"] = rate.Rate,
-            ["topRate"] = rate.TopRate,
+            ["escapeRate"] = rate?.Rate,
+            ["topRate"] = rate?.TopRate,
             // +∞ when the start has no weight on the growing mode (w(0) = 0 is a fixed point): JSON null, "never".
-            ["growingModeEscapeTime"] = Finite(rate.TimeToReach(result.Markers.EscapeThreshold)),
+            ["growingModeEscapeTime"] = rate is null ? null : Finite(rate.TimeToReach(result.Markers.EscapeThreshold)),
             ["T1"] = result.Markers.EscapeTime,
             ["criticalCrossingTime"] = result.Markers.CriticalCrossingTime,
             ["T1Prime"] = result.TransitionEndTime,
@@ -98,6 +100,8 @@ public static class RunCommand
                 ["coarseNodes"] = estimate.CoarseNodes,
             },
         };
+        if (theory.Reason is { } reason) details.Insert(details.IndexOf("escapeRate"), "escapeTheory", reason);
+        return details;
     }
 
     /// <summary>Where and why a reduction became invalid, for summary.json (null when it did not).</summary>
@@ -128,11 +132,13 @@ public static class RunCommand
     /// which the d = ∞ reduction contradicts for a ≠ 2, see docs/mathematics.md), MSE decrement ≍ τ^{1/a} in Phase III. Times are in the trajectory's
     /// unit; slopes against log steps equal slopes against log flow time.</summary>
     /// <remarks>For SGD (<paramref name="noisy"/>) the markers are last crossings: the noise touches thresholds early.</remarks>
-    internal static JsonObject Analysis(Trajectory trajectory, double sStar, Spectrum spectrum, bool noisy)
+    /// <remarks>Other models: the crossing and T_1' from P_s (EscapeTheory.MarkerLevels); the exponents only for f = g with
+    /// P_s(s*, s*, s*) &gt; 0 (the Phase III theory), where the flow near w* is phase retrieval's up to the rate 2P_s.</remarks>
+    internal static JsonObject Analysis(Trajectory trajectory, double sStar, Spectrum spectrum, bool noisy, SingleIndexLoss loss)
     {
-        var options = new PhaseAnalysisOptions { Crossing = noisy ? CrossingRule.Last : CrossingRule.First };
+        var options = new PhaseAnalysisOptions { Crossing = noisy ? CrossingRule.Last : CrossingRule.First, Levels = PhaseFlow.Duhamel.EscapeTheory.MarkerLevels(loss, sStar) };
         var report = PhaseAnalysis.Analyze(trajectory, sStar, options);
-        bool powerLaw = spectrum.Kind == SpectrumKind.PowerLaw;
+        bool powerLaw = spectrum.Kind == SpectrumKind.PowerLaw && PhaseFlow.Duhamel.PhaseThreeApplicability.Of(loss, sStar).Applies;
         JsonObject? Fit(SlopeFit? f, double? predicted) => f is null ? null : new JsonObject
         {
             ["slope"] = f.Slope,
@@ -215,7 +221,7 @@ public static class RunCommand
                 ["jacobianEvaluations"] = result.Statistics.JacobianEvaluations,
                 ["linearSolves"] = result.Statistics.LinearSolves,
             },
-            ["analysis"] = Analysis(result.Trajectory, model.SStar, problem.Spectrum, noisy: problem.DynamicsKind == "sgd"),
+            ["analysis"] = Analysis(result.Trajectory, model.SStar, problem.Spectrum, noisy: problem.DynamicsKind == "sgd", model.PopulationLoss),
             ["samples"] = result.Trajectory.Samples.Count,
             ["wallTimeSeconds"] = Math.Round(result.WallTime.TotalSeconds, 6),
         };

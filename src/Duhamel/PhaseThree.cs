@@ -4,38 +4,100 @@ using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Duhamel;
 
-/// <summary>Phase III, spectral-tail learning (spec §5): once s ≈ u ≈ s* the flow is ẇ ≈ −8s*Q(w − w*), so each error
-/// coordinate decays as e_i(T_2 + τ) = e_i(T_2) e^{−8s*λ_iτ} and MSE(T_2 + τ) ≈ MSE(T_2)·Ŝ_d(τ) with
-/// Ŝ_d(τ) = Σ_i π_i e^{−16s*λ_iτ}, π_i = e_i(T_2)²/Σ_j e_j(T_2)² (s* = 1 in the spec). Built from the state of a run at
-/// T_2. The dropped terms 12δs Qw − 8δu Qw* (δ = 1 − s/s*, 1 − |u|/s*) move the ratio MSE/MSE(T_2) by about
-/// 5δ‖w*‖/‖e(T_2)‖ + 3δ (first order in δ), which is what the tests allow.</summary>
+/// <summary>Whether the Phase III theory applies to a model at s*, with the numbers it rests on (spec single-index §5).</summary>
+/// <param name="Applies">True when f = g and P_s(s*, s*, s*) &gt; 0.</param>
+/// <param name="Ps">P_s(s*, s*, s*): mode i's error decays at 2P_sλ_i, its MSE at 4P_sλ_i.</param>
+/// <param name="RateFactor">4P_s(s*, s*, s*), the survival exponent per unit λ·τ (16s* for phase retrieval).</param>
+/// <param name="RateDrift">A in the first-order bound Aδ + Bδ‖w*‖/‖e‖: the change of the rate α = −2P_s with s and u
+/// (2s*(|P_ss| + |P_su|)/P_s; 3 for phase retrieval).</param>
+/// <param name="TeacherDrift">B: the drift (α + β)w* that vanishes at w* ((|2P_ss + P_su| + |2P_su + P_uu|)s*/P_s; 5 for
+/// phase retrieval).</param>
+/// <param name="Reason">Why the theory does not apply, in the user's terms; null when it does.</param>
+public sealed record PhaseThreeApplicability(bool Applies, double Ps, double RateFactor, double RateDrift, double TeacherDrift, string? Reason)
+{
+    /// <summary>Whether Phase III's linear relaxation applies to <paramref name="loss"/> at <paramref name="sStar"/>: it needs
+    /// w* to be the fixed point the run converges to, i.e. f = g (P(s*, s*, s*) = E[(f(z) − g(z))²] = 0, z ~ N(0, s*)), and
+    /// the modes to relax there (P_s(s*, s*, s*) &gt; 0). Never throws for a model.</summary>
+    /// <exception cref="InvalidParameterException">s* not finite and &gt; 0.</exception>
+    public static PhaseThreeApplicability Of(SingleIndexLoss loss, double sStar)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        Guard.Positive(sStar, "sStar");
+        // Phase retrieval keeps its closed forms (4·P_s = 16s* computed as 6s* − 2s* could differ in the last bit).
+        if (loss is PhaseRetrievalLoss) return new(true, 4 * sStar, 16 * sStar, 3, 5, null);
+        var p = loss.Derivatives(sStar, sStar, sStar);
+        string G(double x) => x.ToString("G6", CultureInfo.InvariantCulture);
+        if (!double.IsFinite(p.Value) || !double.IsFinite(p.Ps) || !double.IsFinite(p.Pss) || !double.IsFinite(p.Psu) || !double.IsFinite(p.Puu))
+            return new(false, p.Ps, double.NaN, double.NaN, double.NaN,
+                $"no Phase III theory: P or its derivatives are not finite at w = w* (s = u = s* = {G(sStar)})");
+        // P(s*, s*, s*) vanishes to rounding (Wick, closed forms) or to the quadrature's 1e-10 when f = g; the tolerance is the
+        // escape theory's, against the scale of P's derivatives at w*.
+        double scale = EscapeTheory.Scale(p, sStar) * sStar;
+        if (Math.Abs(p.Value) > EscapeTheory.ZeroTolerance * scale)
+            return new(false, p.Ps, double.NaN, double.NaN, double.NaN,
+                $"no Phase III theory for f ≠ g: P(s*, s*, s*) = E[(f(z) − g(z))²] = {G(p.Value)} ≠ 0 (s* = {G(sStar)}), so w* is not in general the " +
+                "point the run converges to");
+        if (!(p.Ps > 0))
+            return new(false, p.Ps, double.NaN, double.NaN, double.NaN,
+                $"no Phase III relaxation: P_s(s*, s*, s*) = {G(p.Ps)} ≤ 0 (s* = {G(sStar)}), so the modes do not decay at rates 2P_s λ_i near w*");
+        double drift = 2 * sStar * (Math.Abs(p.Pss) + Math.Abs(p.Psu)) / p.Ps;
+        double teacher = (Math.Abs(2 * p.Pss + p.Psu) + Math.Abs(2 * p.Psu + p.Puu)) * sStar / p.Ps;
+        return new(true, p.Ps, 4 * p.Ps, drift, teacher, null);
+    }
+}
+
+/// <summary>The Phase III theory refused (<see cref="PhaseThreeApplicability.Reason"/> is the message).</summary>
+public sealed class PhaseThreeTheoryException : InvalidOperationException
+{
+    /// <summary>Creates the exception from a refused applicability.</summary>
+    public PhaseThreeTheoryException(PhaseThreeApplicability applicability)
+        : base((applicability ?? throw new ArgumentNullException(nameof(applicability))).Reason ?? "the Phase III theory applies")
+    {
+        Applicability = applicability;
+    }
+
+    /// <summary>The verdict and the numbers behind it.</summary>
+    public PhaseThreeApplicability Applicability { get; }
+}
+
+/// <summary>Phase III, spectral-tail learning (spec single-index §5) for f = g: once s ≈ u ≈ s* the flow is
+/// ẇ ≈ −2P_s*·Q(w − w*) (P_s* = P_s(s*, s*, s*); phase retrieval: −8s*Q(w − w*)), so each error coordinate decays as
+/// e_i(T_2 + τ) = e_i(T_2) e^{−2P_s*λ_iτ} and MSE(T_2 + τ) ≈ MSE(T_2)·Ŝ_d(τ) with Ŝ_d(τ) = Σ_i π_i e^{−4P_s*λ_iτ},
+/// π_i = e_i(T_2)²/Σ_j e_j(T_2)². Built from the state of a run at T_2. The dropped terms (α − α*)e + (α + β)w*
+/// (δ = 1 − s/s*, 1 − u/s*; phase retrieval: 12δs Qw − 8δu Qw*) move the ratio MSE/MSE(T_2) by about
+/// Bδ‖w*‖/‖e(T_2)‖ + Aδ (first order in δ; A, B from P's second derivatives at w*, 3 and 5 for phase retrieval: see
+/// <see cref="PhaseThreeApplicability"/>), which is what the tests allow.</summary>
 public sealed class PhaseThreePrediction
 {
     private readonly double[] _lambda;
     private readonly double[] _weights;
 
-    private PhaseThreePrediction(double[] lambda, double[] weights, double t2, double mse, double sStar)
+    private PhaseThreePrediction(double[] lambda, double[] weights, double t2, double mse, double sStar, PhaseThreeApplicability theory)
     {
         _lambda = lambda;
         SStar = sStar;
         _weights = weights;
         T2 = t2;
         MseAtT2 = mse;
+        Theory = theory;
     }
 
-    /// <summary>The prediction from the weights w(T_2) of a run; the error is taken against ±w*, whichever is nearer
-    /// (the MSE is sign invariant).</summary>
-    /// <param name="model">The model of the run.</param>
+    /// <summary>The prediction from the weights w(T_2) of a run; for an even student the error is taken against ±w*,
+    /// whichever is nearer (the MSE is sign invariant), otherwise against w*.</summary>
+    /// <param name="model">The model of the run (f = g with P_s(s*, s*, s*) &gt; 0).</param>
     /// <param name="w">w(T_2).</param>
     /// <param name="t2">T_2 (only carried along, for reporting).</param>
     /// <exception cref="InvalidParameterException">w of the wrong length or not finite, or w = ±w* exactly.</exception>
+    /// <exception cref="PhaseThreeTheoryException">The model has no Phase III theory (<see cref="PhaseThreeApplicability.Of"/>).</exception>
     public static PhaseThreePrediction FromState(PhaseRetrievalModel model, ReadOnlySpan<double> w, double t2)
     {
         ArgumentNullException.ThrowIfNull(model);
-        model.RequirePhaseRetrieval("the Phase III prediction");
+        var theory = PhaseThreeApplicability.Of(model.PopulationLoss, model.SStar);
+        if (!theory.Applies) throw new PhaseThreeTheoryException(theory);
         if (w.Length != model.Dimension)
             throw new InvalidParameterException(nameof(w), $"of length d = {model.Dimension}", $"length {w.Length}");
         var teacher = model.Teacher;
+        bool even = model.PopulationLoss.SignInvariant;
         double minus = 0, plus = 0;
         for (int i = 0; i < w.Length; i++)
         {
@@ -44,19 +106,25 @@ public sealed class PhaseThreePrediction
             minus += (w[i] - teacher[i]) * (w[i] - teacher[i]);
             plus += (w[i] + teacher[i]) * (w[i] + teacher[i]);
         }
-        double sign = minus <= plus ? 1 : -1, total = Math.Min(minus, plus);
-        if (!(total > 0)) throw new InvalidParameterException(nameof(w), "≠ ±w* (a zero error has nothing left to learn)", "w = ±w*");
+        double sign = !even || minus <= plus ? 1 : -1, total = even ? Math.Min(minus, plus) : minus;
+        if (!(total > 0))
+            throw new InvalidParameterException(nameof(w), even ? "≠ ±w* (a zero error has nothing left to learn)" : "≠ w* (a zero error has nothing left to learn)",
+                even ? "w = ±w*" : "w = w*");
         var weights = new double[w.Length];
         for (int i = 0; i < w.Length; i++)
         {
             double e = w[i] - sign * teacher[i];
             weights[i] = e * e / total;
         }
-        return new PhaseThreePrediction(model.Lambda.ToArray(), weights, t2, total / w.Length, model.SStar);
+        return new PhaseThreePrediction(model.Lambda.ToArray(), weights, t2, total / w.Length, model.SStar, theory);
     }
 
-    /// <summary>s* = w*ᵀQw* of the model (the rates are 16s*λ_i).</summary>
+    /// <summary>s* = w*ᵀQw* of the model.</summary>
     public double SStar { get; }
+
+    /// <summary>The model's Phase III constants (the survival rates are <see cref="PhaseThreeApplicability.RateFactor"/>·λ_i,
+    /// 16s*λ_i for phase retrieval).</summary>
+    public PhaseThreeApplicability Theory { get; }
 
     /// <summary>T_2, the start of the prediction.</summary>
     public double T2 { get; }
@@ -67,11 +135,11 @@ public sealed class PhaseThreePrediction
     /// <summary>π_i = e_i(T_2)²/Σ_j e_j(T_2)².</summary>
     public ReadOnlySpan<double> Weights => _weights;
 
-    /// <summary>Ŝ_d(τ) = Σ_i π_i e^{−16s*λ_iτ}, τ ≥ 0.</summary>
+    /// <summary>Ŝ_d(τ) = Σ_i π_i e^{−4P_s*λ_iτ} (phase retrieval: e^{−16s*λ_iτ}), τ ≥ 0.</summary>
     public double Survival(double tau)
     {
         PowerLawTail.CheckTau(tau);
-        double sum = 0, rate = 16 * SStar * tau;
+        double sum = 0, rate = Theory.RateFactor * tau;
         for (int i = 0; i < _lambda.Length; i++) sum += _weights[i] * Math.Exp(-rate * _lambda[i]);
         return sum;
     }
@@ -98,7 +166,7 @@ public sealed class PhaseThreePrediction
 /// <param name="After">The direct run from w(T_2) (time τ = t − T_2).</param>
 /// <param name="MaxDeviation">max over the samples of |MSE(T_2 + τ)/MSE(T_2) − Ŝ_d(τ)|.</param>
 /// <param name="Delta">δ = max |1 − s/s*|, |1 − |u|/s*| over the samples after T_2.</param>
-/// <param name="Bound">5δ‖w*‖/‖e(T_2)‖ + 3δ: the first-order effect of the dropped terms.</param>
+/// <param name="Bound">Bδ‖w*‖/‖e(T_2)‖ + Aδ (5 and 3 for phase retrieval): the first-order effect of the dropped terms.</param>
 public sealed record PhaseThreeComparison(PhaseThreePrediction Prediction, Trajectory After, double MaxDeviation, double Delta, double Bound)
 {
     /// <summary>Runs direct GF until 1 − |u|/s* = <paramref name="accuracy"/> (T_2), again to T_2 for w(T_2), then from
@@ -109,24 +177,56 @@ public sealed record PhaseThreeComparison(PhaseThreePrediction Prediction, Traje
     /// <param name="samples">Log-spaced sample times after T_2 (from τ = 1e-2), at least 3.</param>
     /// <param name="relativeTolerance">The direct runs' rtol (atol is 1e-4 of it).</param>
     /// <exception cref="InvalidParameterException">Bad arguments, or u never reaching 1 − ε within the horizon.</exception>
+    /// <exception cref="PhaseThreeTheoryException">The model has no Phase III theory.</exception>
     public static PhaseThreeComparison Run(PhaseRetrievalProblem problem, double accuracy, double tauEnd, int samples = 50, double relativeTolerance = 1e-10)
     {
         ArgumentNullException.ThrowIfNull(problem);
         if (!(accuracy > 0 && accuracy < 1))
             throw new InvalidParameterException(nameof(accuracy), "in (0, 1)", accuracy.ToString("R", CultureInfo.InvariantCulture));
-        if (!(tauEnd > 0.01 && double.IsFinite(tauEnd)))
-            throw new InvalidParameterException(nameof(tauEnd), "finite and > 0.01", tauEnd.ToString("R", CultureInfo.InvariantCulture));
-        if (samples < 3) throw new InvalidParameterException(nameof(samples), ">= 3", samples.ToString(CultureInfo.InvariantCulture));
+        CheckComparison(tauEnd, samples);
         var model = problem.Model;
+        var theory = PhaseThreeApplicability.Of(model.PopulationLoss, model.SStar);
+        if (!theory.Applies) throw new PhaseThreeTheoryException(theory);
         var flow = new PopulationGradientFlow(relativeTolerance, relativeTolerance * 1e-4);
         var find = flow.Solve(problem, new SimulationOptions { EscapeThreshold = 1 - accuracy, Output = OutputSchedule.At(problem.Horizon) });
         double t2 = find.Markers.EscapeTime
             ?? throw new InvalidParameterException(nameof(accuracy), $"reached by u within the horizon {problem.Horizon:G4}", $"1 − |u|/s* = {1 - Math.Abs(find.Trajectory.Samples[^1].U) / model.SStar:G3} at the end");
         var w2 = flow.Solve(new PhaseRetrievalProblem(model, problem.InitialWeights, t2), new SimulationOptions { Output = OutputSchedule.At(t2) }).FinalWeights.ToArray();
+        return Compare(flow, model, w2, t2, tauEnd, samples);
+    }
+
+    /// <summary>Compares the prediction from <paramref name="w2"/> = w(T_2) with direct GF from it for τ ∈ [0,
+    /// <paramref name="tauEnd"/>] (a start already near w*, without the search for T_2).</summary>
+    /// <param name="model">The model (f = g, P_s(s*, s*, s*) &gt; 0).</param>
+    /// <param name="w2">w(T_2).</param>
+    /// <param name="t2">T_2 (carried along).</param>
+    /// <param name="tauEnd">The length of the comparison, &gt; 0.01.</param>
+    /// <param name="samples">Log-spaced sample times (from τ = 1e-2), at least 3.</param>
+    /// <param name="relativeTolerance">The direct run's rtol (atol is 1e-4 of it).</param>
+    /// <exception cref="InvalidParameterException">Bad arguments.</exception>
+    /// <exception cref="PhaseThreeTheoryException">The model has no Phase III theory.</exception>
+    public static PhaseThreeComparison FromState(PhaseRetrievalModel model, double[] w2, double t2, double tauEnd, int samples = 50, double relativeTolerance = 1e-10)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(w2);
+        CheckComparison(tauEnd, samples);
+        return Compare(new PopulationGradientFlow(relativeTolerance, relativeTolerance * 1e-4), model, w2, t2, tauEnd, samples);
+    }
+
+    private static void CheckComparison(double tauEnd, int samples)
+    {
+        if (!(tauEnd > 0.01 && double.IsFinite(tauEnd)))
+            throw new InvalidParameterException(nameof(tauEnd), "finite and > 0.01", tauEnd.ToString("R", CultureInfo.InvariantCulture));
+        if (samples < 3) throw new InvalidParameterException(nameof(samples), ">= 3", samples.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private static PhaseThreeComparison Compare(PopulationGradientFlow flow, PhaseRetrievalModel model, double[] w2, double t2, double tauEnd, int samples)
+    {
         var prediction = PhaseThreePrediction.FromState(model, w2, t2);
         var after = flow.Solve(new PhaseRetrievalProblem(model, w2, tauEnd), new SimulationOptions { Output = OutputSchedule.LogSpaced(samples, 1e-2, includeInitial: true) }).Trajectory;
         double delta = after.Samples.Max(p => Math.Max(Math.Abs(1 - p.S / model.SStar), Math.Abs(1 - Math.Abs(p.U) / model.SStar)));
-        double bound = 5 * delta * Math.Sqrt(model.TeacherNormSquared / (prediction.MseAtT2 * model.Dimension)) + 3 * delta;
+        var theory = prediction.Theory;
+        double bound = theory.TeacherDrift * delta * Math.Sqrt(model.TeacherNormSquared / (prediction.MseAtT2 * model.Dimension)) + theory.RateDrift * delta;
         double worst = after.Samples.Max(p => Math.Abs(p.Mse / prediction.MseAtT2 - prediction.Survival(p.T)));
         return new PhaseThreeComparison(prediction, after, worst, delta, bound);
     }

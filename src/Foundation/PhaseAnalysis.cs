@@ -3,14 +3,55 @@ using MathNet.Numerics.Distributions;
 
 namespace PhaseFlow.Foundation;
 
+/// <summary>The model-dependent levels of <see cref="PhaseAnalysis"/> (spec single-index §5): the critical crossing is where
+/// α = −2P_s changes sign, the end of the transition T_1' where −α/α_0 reaches 3·margin. Foundation does not know the
+/// model: a caller that does builds these from P_s (<see cref="FromPs"/>); the default is phase retrieval's s = s*/3 and
+/// s = (1/3 + margin)s*, computed exactly as before.</summary>
+/// <param name="Name">What the levels are, for reports.</param>
+/// <param name="Crossing">(s, u, s*) ↦ a number that is ≥ 0 from the critical crossing on.</param>
+/// <param name="Transition">(s, u, s*, margin) ↦ a number that is ≥ 0 from T_1' on.</param>
+/// <param name="MaxMargin">The largest transition margin the levels allow (the value at w*: 2/3 for phase retrieval).</param>
+/// <param name="MarginInterval">The allowed margins as the error message quotes them, e.g. "(0, 2/3)".</param>
+public sealed record PhaseMarkerLevels(string Name, Func<double, double, double, double> Crossing,
+    Func<double, double, double, double, double> Transition, double MaxMargin, string MarginInterval)
+{
+    /// <summary>Phase retrieval: crossing at s = s*/3, T_1' at s = (1/3 + margin)s*.</summary>
+    public static PhaseMarkerLevels PhaseRetrieval { get; } = new("phase retrieval: s = s*/3",
+        (s, _, sStar) => s / sStar - 1.0 / 3, (s, _, sStar, margin) => s / sStar - (1.0 / 3 + margin), 2.0 / 3, "(0, 2/3)");
+
+    /// <summary>Levels from the model's P_s: the crossing is P_s(s, u, s*) ≥ 0 (α ≤ 0), T_1' is
+    /// P_s(s, u, s*)/|P_s(0, 0, s*)| ≥ 3·margin, i.e. −α/α_0 ≥ 3·margin (phase retrieval: 3s/s* − 1 ≥ 3·margin, the same
+    /// levels as <see cref="PhaseRetrieval"/> up to rounding).</summary>
+    /// <param name="name">What the model is, for reports.</param>
+    /// <param name="ps">P_s(s, u, s*).</param>
+    /// <param name="sStar">s* of the run (sets the scale P_s(0, 0, s*) and the largest margin, from P_s at w*).</param>
+    /// <exception cref="InvalidParameterException">s* not finite and &gt; 0.</exception>
+    public static PhaseMarkerLevels FromPs(string name, Func<double, double, double, double> ps, double sStar)
+    {
+        ArgumentNullException.ThrowIfNull(ps);
+        Guard.Positive(sStar, "sStar");
+        double origin = Math.Abs(ps(0, 0, sStar)), scale = origin > 0 && double.IsFinite(origin) ? origin : 1;
+        // The ratio at w* bounds the margin (2/3 for phase retrieval); where P_s(s*, s*, s*) ≤ 0 or is not finite no level
+        // above the crossing is certain to be reached, so any positive margin is allowed.
+        double atTeacher = ps(sStar, sStar, sStar) / scale / 3;
+        double max = atTeacher > 0 && double.IsFinite(atTeacher) ? atTeacher : double.PositiveInfinity;
+        return new PhaseMarkerLevels(name, (s, u, st) => ps(s, u, st), (s, u, st, margin) => ps(s, u, st) / scale - 3 * margin, max,
+            double.IsFinite(max) ? $"(0, {InvalidParameterException.Format(max)})" : "(0, ∞)");
+    }
+}
+
 /// <summary>Thresholds of <see cref="PhaseAnalysis"/>. Immutable (lists are copied when set).</summary>
 public sealed record PhaseAnalysisOptions
 {
     /// <summary>T_1 is the first time |u| ≥ EscapeThreshold·s*; in (0, 1). Default 0.5.</summary>
     public double EscapeThreshold { get; init; } = 0.5;
 
-    /// <summary>s_0 of spec §5 (relative to s*): T_1' is the first time s ≥ (1/3 + s_0)·s*; in (0, 2/3). Default 0.1.</summary>
+    /// <summary>s_0 of spec §5 (relative to s*): T_1' is the first time s ≥ (1/3 + s_0)·s*; in (0, 2/3). Default 0.1. For
+    /// other models (<see cref="Levels"/>) the first time −α/α_0 ≥ 3s_0.</summary>
     public double TransitionMargin { get; init; } = 0.1;
+
+    /// <summary>The model's crossing and transition levels. Default phase retrieval's.</summary>
+    public PhaseMarkerLevels Levels { get; init => field = value ?? throw new ArgumentNullException(nameof(value)); } = PhaseMarkerLevels.PhaseRetrieval;
 
     /// <summary>Accuracies ε for T_2(ε), the first time 1 − |u|/s* ≤ ε; each in (0, 1). Default 0.1, 0.01, 0.001.</summary>
     public IReadOnlyList<double> Accuracies { get; init => field = value?.ToArray().AsReadOnly()!; } = [0.1, 0.01, 0.001];
@@ -54,7 +95,7 @@ public sealed record SlopeFit(double Slope, double Intercept, double StandardErr
 
 /// <summary>Phase markers and slopes of one trajectory (spec §5).</summary>
 /// <param name="EscapeTime">T_1.</param>
-/// <param name="CriticalCrossingTime">First time s ≥ s*/3.</param>
+/// <param name="CriticalCrossingTime">First time s ≥ s*/3 (in general: α = −2P_s ≤ 0, <see cref="PhaseMarkerLevels"/>).</param>
 /// <param name="TransitionEndTime">T_1'.</param>
 /// <param name="ConvergenceTimes">T_2(ε) for each accuracy ε (null when not reached).</param>
 /// <param name="OneMinusU">Slope of log(1 − |u|/s*) against log t on [T_1', T_2(ε_min)] (Phase IIb), when ≥ 3 points.</param>
@@ -76,7 +117,8 @@ public static class PhaseAnalysis
         options ??= new PhaseAnalysisOptions();
         Guard.Positive(sStar, "sStar");
         Guard.Between(options.EscapeThreshold, 0, 1, "escapeThreshold", "(0, 1)");
-        Guard.Between(options.TransitionMargin, 0, 2.0 / 3, "transitionMargin", "(0, 2/3)");
+        var levels = options.Levels;
+        Guard.Between(options.TransitionMargin, 0, levels.MaxMargin, "transitionMargin", levels.MarginInterval);
         if (!(options.Confidence > 0 && options.Confidence < 1))
             throw new InvalidParameterException("confidence", "in (0, 1)", InvalidParameterException.Format(options.Confidence));
         foreach (double e in options.Accuracies)
@@ -86,8 +128,8 @@ public static class PhaseAnalysis
             throw new InvalidParameterException("crossing", "First or Last", options.Crossing.ToString());
         double? Mark(Func<TrajectorySample, double> g) => options.Crossing == CrossingRule.First ? FirstCrossing(samples, g) : LastCrossing(samples, g);
         double? escape = Mark(p => Math.Abs(p.U) / sStar - options.EscapeThreshold);
-        double? crossing = Mark(p => p.S / sStar - 1.0 / 3);
-        double? transition = Mark(p => p.S / sStar - (1.0 / 3 + options.TransitionMargin));
+        double? crossing = Mark(p => levels.Crossing(p.S, p.U, sStar));
+        double? transition = Mark(p => levels.Transition(p.S, p.U, sStar, options.TransitionMargin));
         var convergence = options.Accuracies.Select(e => (e, Mark(p => e - (1 - Math.Abs(p.U) / sStar)))).ToArray();
         double? last = convergence.Length == 0 ? null : convergence.MinBy(c => c.e).Item2;
 
