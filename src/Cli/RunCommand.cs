@@ -74,17 +74,28 @@ public static class RunCommand
     /// <summary>The nodes, the escape rate and the phase markers of the reduction, for summary.json.</summary>
     internal static JsonObject VolterraDetails(PhaseFlow.Duhamel.SpectralNodeResult result)
     {
-        var rate = PhaseFlow.Duhamel.EscapeRate.Solve(result.Nodes);
+        // The node reduction runs any model; the escape-rate theory may not apply to it (no escape phase, nonlinear Phase I):
+        // its fields are then null and the reason is kept. Phase retrieval's errors still propagate as before.
+        PhaseFlow.Duhamel.EscapeRate? rate = null;
+        string? refused = null;
+        try
+        {
+            rate = PhaseFlow.Duhamel.EscapeRate.Solve(result.Nodes);
+        }
+        catch (InvalidParameterException e) when (result.Nodes.Loss is not PhaseRetrievalLoss)
+        {
+            refused = e.Message;
+        }
         var estimate = result.NodeErrorEstimate;
-        return new JsonObject
+        var details = new JsonObject
         {
             ["nodes"] = result.Nodes.Count,
             ["exact"] = result.Nodes.IsExact,
             ["description"] = result.Nodes.Description,
-            ["escapeRate"] = rate.Rate,
-            ["topRate"] = rate.TopRate,
+            ["escapeRate"] = rate?.Rate,
+            ["topRate"] = rate?.TopRate,
             // +∞ when the start has no weight on the growing mode (w(0) = 0 is a fixed point): JSON null, "never".
-            ["growingModeEscapeTime"] = Finite(rate.TimeToReach(result.Markers.EscapeThreshold)),
+            ["growingModeEscapeTime"] = rate is null ? null : Finite(rate.TimeToReach(result.Markers.EscapeThreshold)),
             ["T1"] = result.Markers.EscapeTime,
             ["criticalCrossingTime"] = result.Markers.CriticalCrossingTime,
             ["T1Prime"] = result.TransitionEndTime,
@@ -98,6 +109,8 @@ public static class RunCommand
                 ["coarseNodes"] = estimate.CoarseNodes,
             },
         };
+        if (refused is not null) details["escapeRateRefused"] = refused;
+        return details;
     }
 
     /// <summary>Where and why a reduction became invalid, for summary.json (null when it did not).</summary>
