@@ -25,7 +25,7 @@ public sealed record SpectralNodeOptions
     public double EscapeThreshold { get; init; } = 0.5;
 
     /// <summary>s_0 of spec §5, relative to s*: the transition (Phase IIa) ends at T_1', the first time s ≥ (1/3 + s_0)·s*;
-    /// in (0, 2/3). Default 0.1.</summary>
+    /// in (0, 2/3). Default 0.1. Phase retrieval only (see <see cref="SpectralNodeResult.TransitionEndTime"/>).</summary>
     public double TransitionMargin { get; init; } = 0.1;
 
     /// <summary>For compressed nodes: solve again on the coarser compression and report the difference (see

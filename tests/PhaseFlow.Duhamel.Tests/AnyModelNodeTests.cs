@@ -162,4 +162,22 @@ public class AnyModelNodeTests(ITestOutputHelper output)
         Assert.Null(result.TwoTime.DepartureTime);
         Assert.True(Math.Abs(last.U - first.U) > 0.1 * model.SStar, "the run should move");
     }
+
+    /// <summary>Θ = −½∫P_s from samples: for He₂ (P_s = 6s − 2s*, phase retrieval's) the spline of −P_s/2 is s* − 3·(the
+    /// spline of s), so Θ is phase retrieval's s*·t − 3∫s to rounding; and the drive β(s(τ), u) needs s(τ), named when missing.</summary>
+    [Fact]
+    public void GenericThetaIsPhaseRetrievalsForHermiteTwoAndTheDriveNeedsS()
+    {
+        var times = Enumerable.Range(0, 21).Select(i => i * 0.25).ToArray();
+        var s = times.Select(t => 0.2 + 0.1 * Math.Sin(t)).ToArray();
+        var u = times.Select(t => 0.03 * t).ToArray(); // possible overlaps: u² ≤ s·s*
+        var loss = new PolynomialLoss("z^2 - 1", "z^2 - 1");
+        var generic = DuhamelVerification.ThetaFromSamples(times, s, u, loss, 0.64);
+        var pr = DuhamelVerification.ThetaFromSamples(times, s, 0.64);
+        foreach (double t in new[] { 0.0, 0.3, 1.7, 4.9, 5.0 })
+            Assert.Equal(pr(t), generic(t), 1e-14);
+        var nodes = SpectralNodes.FromModes([1.0, 0.5], [0.1, 0.1], [0.05, 0.02], [0.5, 0.5]).WithLoss(loss);
+        var e = Assert.Throws<InvalidParameterException>(() => DuhamelVerification.TwoTimeProblem(nodes, t => t, 1));
+        Assert.Equal("s", e.Parameter);
+    }
 }
