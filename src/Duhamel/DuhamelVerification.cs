@@ -60,7 +60,11 @@ public sealed record DuhamelVerificationResult(DuhamelComparison TwoTime, Duhame
 /// u(t) = a_Θ(t) + 8 ∫_0^t K_Θ(t, τ) u(τ) dτ with a_Θ(t) = Σ_j λ_j B_j e^{4λ_jΘ(t)} and the two-time kernel
 /// K_Θ(t, τ) = Σ_j λ_j² C_j e^{4λ_j(Θ(t) − Θ(τ))} — an <see cref="ExponentialSumKernel"/>, O(N·M) — and compare with the
 /// run's u. Given the true Θ the equation is exact, so the deviation measures only the quadrature and the interpolation of
-/// s; the printed form with K_Θ(t − τ) = Σ λ_j² C_j e^{4λ_jΘ(t − τ)} is solved beside it to show that it is not.</summary>
+/// s; the printed form with K_Θ(t − τ) = Σ λ_j² C_j e^{4λ_jΘ(t − τ)} is solved beside it to show that it is not.
+/// Any other single-index model (spec single-index §4): Θ = Φ/4 = −½∫P_s(s, u, s*) from the run's s and u, and
+/// u(t) = a_Θ(t) + ∫_0^t K_Θ(t, τ) β(s(τ), u(τ)) dτ with β = −P_u — nonlinear in u (β = 8u only for phase retrieval), with
+/// s(τ) splined from the run like Θ: exact given the true s and Θ, so the deviation again measures only the quadrature and
+/// the interpolation of the samples.</summary>
 public static class DuhamelVerification
 {
     /// <summary>Θ(t) = s*·t − 3∫_0^t s from samples of s: a clamped cubic spline of s (end slopes from the cubic through the
@@ -71,28 +75,94 @@ public static class DuhamelVerification
     /// <param name="sStar">s* = w*ᵀQw* of the model (the drift of Θ before s grows), &gt; 0.</param>
     public static Func<double, double> ThetaFromSamples(IReadOnlyList<double> times, IReadOnlyList<double> s, double sStar)
     {
+        CheckSStar(sStar);
+        var spline = SplineOf(times, s, nameof(s));
+        double end = times[^1];
+        return t => sStar * t - 3 * spline.Integrate(Math.Clamp(t, 0, end));
+    }
+
+    /// <summary>Any single-index model: Θ(t) = Φ(t)/4 = −½∫_0^t P_s(s, u, s*) (spec single-index §4, Φ = ∫α, α = −2P_s;
+    /// the scale 4 makes it phase retrieval's Θ and keeps the kernel's rates 4λ_j) from samples of s and u: the clamped cubic
+    /// spline of Θ' = −P_s/2 at the samples, integrated exactly (O(δ⁴), as for phase retrieval). For
+    /// <see cref="PhaseRetrievalLoss"/> it is <see cref="ThetaFromSamples(IReadOnlyList{double}, IReadOnlyList{double}, double)"/>.</summary>
+    /// <param name="times">Increasing sample times, the first 0, at least 4.</param>
+    /// <param name="s">s at those times.</param>
+    /// <param name="u">u at those times.</param>
+    /// <param name="loss">The model's population loss.</param>
+    /// <param name="sStar">s* of the model, &gt; 0.</param>
+    public static Func<double, double> ThetaFromSamples(IReadOnlyList<double> times, IReadOnlyList<double> s, IReadOnlyList<double> u,
+        SingleIndexLoss loss, double sStar)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        if (loss is PhaseRetrievalLoss) return ThetaFromSamples(times, s, sStar);
+        CheckSStar(sStar);
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(u);
+        if (u.Count != s.Count)
+            throw new InvalidParameterException(nameof(u), $"of the same length as s ({s.Count})", u.Count.ToString(CultureInfo.InvariantCulture));
+        for (int i = 0; i < u.Count; i++)
+            if (!double.IsFinite(u[i]))
+                throw new InvalidParameterException($"u[{i}]", "finite", u[i].ToString("R", CultureInfo.InvariantCulture));
+        CheckSamples(times, s, nameof(s));
+        var rates = new double[s.Count];
+        for (int i = 0; i < rates.Length; i++)
+        {
+            var (si, ui) = Possible(s[i], u[i], sStar);
+            rates[i] = -0.5 * loss.Derivatives(si, ui, sStar).Ps;
+        }
+        var spline = SplineOf(times, rates, "P_s(s, u, s*)");
+        double end = times[^1];
+        return t => spline.Integrate(Math.Clamp(t, 0, end));
+    }
+
+    private static void CheckSStar(double sStar)
+    {
         if (!(sStar > 0) || !double.IsFinite(sStar))
             throw new InvalidParameterException(nameof(sStar), "finite and > 0", sStar.ToString("R", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The nearest overlaps real weights have (s ≥ 0, u² ≤ s·s*), where P is evaluated.</summary>
+    private static (double S, double U) Possible(double s, double u, double sStar)
+    {
+        s = Math.Max(s, 0);
+        double bound = Math.Sqrt(s * sStar);
+        return (s, Math.Clamp(u, -bound, bound));
+    }
+
+    private static void CheckSamples(IReadOnlyList<double> times, IReadOnlyList<double> values, string name)
+    {
         ArgumentNullException.ThrowIfNull(times);
-        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(values);
         if (times.Count < 4)
             throw new InvalidParameterException(nameof(times), "at least 4 samples", times.Count.ToString(CultureInfo.InvariantCulture));
-        if (s.Count != times.Count)
-            throw new InvalidParameterException(nameof(s), $"of the same length as times ({times.Count})", s.Count.ToString(CultureInfo.InvariantCulture));
+        if (values.Count != times.Count)
+            throw new InvalidParameterException(name, $"of the same length as times ({times.Count})", values.Count.ToString(CultureInfo.InvariantCulture));
         if (times[0] != 0)
             throw new InvalidParameterException("times[0]", "0 (Θ(0) = 0)", times[0].ToString("R", CultureInfo.InvariantCulture));
         for (int i = 1; i < times.Count; i++)
             if (!(times[i] > times[i - 1]))
                 throw new InvalidParameterException($"times[{i}]", $"> times[{i - 1}] (strictly increasing)", times[i].ToString("R", CultureInfo.InvariantCulture));
-        for (int i = 0; i < s.Count; i++)
-            if (!double.IsFinite(s[i]))
-                throw new InvalidParameterException($"s[{i}]", "finite", s[i].ToString("R", CultureInfo.InvariantCulture));
-        double[] x = times.ToArray(), y = s.ToArray();
-        var spline = CubicSpline.InterpolateBoundariesSorted(x, y,
+        for (int i = 0; i < values.Count; i++)
+            if (!double.IsFinite(values[i]))
+                throw new InvalidParameterException($"{name}[{i}]", "finite", values[i].ToString("R", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The clamped cubic spline through the samples, end slopes from the cubic through the four end samples.</summary>
+    private static CubicSpline SplineOf(IReadOnlyList<double> times, IReadOnlyList<double> values, string name)
+    {
+        CheckSamples(times, values, name);
+        double[] x = times.ToArray(), y = values.ToArray();
+        return CubicSpline.InterpolateBoundariesSorted(x, y,
             SplineBoundaryCondition.FirstDerivative, EndSlope(x.AsSpan(0, 4), y.AsSpan(0, 4), 0),
             SplineBoundaryCondition.FirstDerivative, EndSlope(x.AsSpan(^4), y.AsSpan(^4), 3));
+    }
+
+    /// <summary>s(t) between the samples (the same spline as Θ's for phase retrieval), for β(s(τ), u) of another model.</summary>
+    private static Func<double, double> SFromSamples(IReadOnlyList<double> times, IReadOnlyList<double> s)
+    {
+        var spline = SplineOf(times, s, nameof(s));
         double end = times[^1];
-        return t => sStar * t - 3 * spline.Integrate(Math.Clamp(t, 0, end));
+        return t => spline.Interpolate(Math.Clamp(t, 0, end));
     }
 
     /// <summary>The derivative at x[at] of the cubic through four points (error O(δ³)).</summary>
@@ -148,36 +218,41 @@ public static class DuhamelVerification
     {
         ArgumentNullException.ThrowIfNull(nodes);
         ArgumentNullException.ThrowIfNull(direct);
-        if (nodes.Loss is not PhaseRetrievalLoss)
-            throw new InvalidParameterException("model", "phase retrieval (f = g = z²) for the Duhamel verification, which is not yet derived for other single-index models",
-                nodes.Loss.ToString());
         options ??= new DuhamelVerificationOptions();
         options.Validate();
         if (direct.Unit != TimeUnit.Time)
             throw new InvalidParameterException(nameof(direct), "a gradient-flow trajectory (time units)", "a trajectory in steps");
         var samples = direct.Samples;
         double[] times = samples.Select(p => p.T).ToArray(), u = samples.Select(p => p.U).ToArray(), sValues = samples.Select(p => p.S).ToArray();
-        var theta = ThetaFromSamples(times, sValues, nodes.SStar);
+        // Phase retrieval: Θ from s alone and β = 8u (linear). Another model: Θ = Φ/4 from s and u, and β = −P_u(s(τ), u)
+        // with s(τ) splined from the run, so the equation is nonlinear in u (see TwoTimeProblem).
+        bool generic = nodes.Loss is not PhaseRetrievalLoss;
+        var theta = generic ? ThetaFromSamples(times, sValues, u, nodes.Loss, nodes.SStar) : ThetaFromSamples(times, sValues, nodes.SStar);
+        var sOf = generic ? SFromSamples(times, sValues) : null;
         double horizon = times[^1];
 
         var solverOptions = new VolterraOptions
         {
             Method = options.Method, Steps = options.Steps, EstimateError = options.EstimateError, CancellationToken = options.CancellationToken,
         };
-        var solution = VolterraSolver.Solve(TwoTimeProblem(nodes, theta, horizon), solverOptions);
+        var solution = VolterraSolver.Solve(TwoTimeProblem(nodes, theta, horizon, sOf), solverOptions);
         var exact = Compare(solution, times, u);
 
         VolterraSolution SolveWithThetaFrom(int stride)
         {
             var kept = Enumerable.Range(0, times.Length).Where(i => i % stride == 0 || i == times.Length - 1).ToArray();
-            var coarseTheta = ThetaFromSamples(kept.Select(i => times[i]).ToArray(), kept.Select(i => sValues[i]).ToArray(), nodes.SStar);
-            return VolterraSolver.Solve(TwoTimeProblem(nodes, coarseTheta, horizon), solverOptions with { EstimateError = false });
+            double[] keptTimes = kept.Select(i => times[i]).ToArray(), keptS = kept.Select(i => sValues[i]).ToArray();
+            var coarseTheta = generic
+                ? ThetaFromSamples(keptTimes, keptS, kept.Select(i => u[i]).ToArray(), nodes.Loss, nodes.SStar)
+                : ThetaFromSamples(keptTimes, keptS, nodes.SStar);
+            var coarseS = generic ? SFromSamples(keptTimes, keptS) : null;
+            return VolterraSolver.Solve(TwoTimeProblem(nodes, coarseTheta, horizon, coarseS), solverOptions with { EstimateError = false });
         }
 
         double? interpolationEstimate = null;
         if (options.EstimateError && times.Length >= 17)
         {
-            // Θ from every 2nd and every 4th sample: the differences D_1 = |u − u_2δ|, D_2 = |u_2δ − u_4δ| shrink by
+            // Θ (and another model's s(τ)) from every 2nd and every 4th sample: the differences D_1 = |u − u_2δ|, D_2 = |u_2δ − u_4δ| shrink by
             // q = D_2/D_1 (2⁴ in the asymptotic range), and the error of the fine solve is D_1/(q − 1). q is measured, not
             // assumed, and clamped to [2, 16] (orders 1 to 4), so an under-resolved s is not mistaken for a converged one.
             var every2 = SolveWithThetaFrom(2);
@@ -197,7 +272,7 @@ public static class DuhamelVerification
         {
             try
             {
-                printed = Compare(VolterraSolver.Solve(PrintedProblem(nodes, theta, horizon), solverOptions with { EstimateError = false }), times, u);
+                printed = Compare(VolterraSolver.Solve(PrintedProblem(nodes, theta, horizon, sOf), solverOptions with { EstimateError = false }), times, u);
             }
             catch (VolterraSolverException e) when (e.Reason == VolterraFailureReason.NonFinite)
             {
@@ -215,14 +290,30 @@ public static class DuhamelVerification
         return new DuhamelVerificationResult(exact, printed, solution.MaxErrorEstimate, interpolationEstimate, (min, max), solution.Statistics);
     }
 
-    /// <summary>The exact equation for a given Θ: forcing a_Θ(t), exponential-sum kernel with c_j = 8λ_j²C_j, β_j = 4λ_j.</summary>
-    /// <param name="nodes">Spectrum and weights.</param>
+    /// <summary>The exact equation for a given Θ: forcing a_Θ(t), exponential-sum kernel with c_j = 8λ_j²C_j, β_j = 4λ_j.
+    /// Another model (spec single-index §4): u(t) = a_Θ(t) + ∫_0^t K(t, τ) β(s(τ), u(τ)) dτ with Θ = Φ/4,
+    /// K = Σ_j λ_j² C_j e^{4λ_j(Θ(t) − Θ(τ))} and β = −P_u(s, u, s*) taken at the nearest possible overlaps: nonlinear in u,
+    /// solved by Newton each step (the same exponential-sum kernel with the nonlinearity β and its derivative −P_uu).</summary>
+    /// <param name="nodes">Spectrum, weights and the model's loss.</param>
     /// <param name="theta">Θ(t), finite on [0, horizon].</param>
     /// <param name="horizon">The end of the interval.</param>
-    public static VolterraProblem TwoTimeProblem(SpectralNodes nodes, Func<double, double> theta, double horizon)
+    /// <param name="s">s(t) on [0, horizon]; needed (and only used) for models other than phase retrieval.</param>
+    /// <exception cref="InvalidParameterException"><paramref name="s"/> missing for a model other than phase retrieval.</exception>
+    public static VolterraProblem TwoTimeProblem(SpectralNodes nodes, Func<double, double> theta, double horizon, Func<double, double>? s = null)
     {
         ArgumentNullException.ThrowIfNull(nodes);
         ArgumentNullException.ThrowIfNull(theta);
+        if (nodes.Loss is not PhaseRetrievalLoss)
+        {
+            var (g, gJacobian) = Drive(nodes, s);
+            double[] lambda = nodes.Lambda.ToArray(), weights = new double[nodes.Count], fourLambda = new double[nodes.Count];
+            for (int j = 0; j < lambda.Length; j++)
+            {
+                weights[j] = lambda[j] * lambda[j] * nodes.C[j];
+                fourLambda[j] = 4 * lambda[j];
+            }
+            return new VolterraProblem(Forcing(nodes, theta), new ExponentialSumKernel(1, weights, fourLambda, theta, g, gJacobian), horizon);
+        }
         int m = nodes.Count;
         var coefficients = new double[m];
         var rates = new double[m];
@@ -236,15 +327,29 @@ public static class DuhamelVerification
     }
 
     /// <summary>The paper's printed form: the same forcing with the convolution kernel 8 Σ_j λ_j² C_j e^{4λ_jΘ(t − τ)}.
-    /// Equal to <see cref="TwoTimeProblem"/> only when Θ(t) = t.</summary>
-    /// <param name="nodes">Spectrum and weights.</param>
+    /// Equal to <see cref="TwoTimeProblem"/> only when Θ(t) = t. Another model: its analogue Σ_j λ_j² C_j e^{4λ_jΘ(t − τ)}
+    /// times β(s(τ), u(τ)).</summary>
+    /// <param name="nodes">Spectrum, weights and the model's loss.</param>
     /// <param name="theta">Θ(t), finite on [0, horizon].</param>
     /// <param name="horizon">The end of the interval.</param>
-    public static VolterraProblem PrintedProblem(SpectralNodes nodes, Func<double, double> theta, double horizon)
+    /// <param name="s">s(t) on [0, horizon]; needed (and only used) for models other than phase retrieval.</param>
+    /// <exception cref="InvalidParameterException"><paramref name="s"/> missing for a model other than phase retrieval.</exception>
+    public static VolterraProblem PrintedProblem(SpectralNodes nodes, Func<double, double> theta, double horizon, Func<double, double>? s = null)
     {
         ArgumentNullException.ThrowIfNull(nodes);
         ArgumentNullException.ThrowIfNull(theta);
         double[] lambda = nodes.Lambda.ToArray(), c = nodes.C.ToArray();
+        if (nodes.Loss is not PhaseRetrievalLoss)
+        {
+            var (g, gJacobian) = Drive(nodes, s);
+            var generic = ConvolutionKernel.Scalar(x =>
+            {
+                double th = theta(x), sum = 0;
+                for (int j = 0; j < lambda.Length; j++) sum += lambda[j] * lambda[j] * c[j] * Math.Exp(4 * lambda[j] * th);
+                return sum;
+            }, g, gJacobian);
+            return new VolterraProblem(Forcing(nodes, theta), generic, horizon);
+        }
         var kernel = ConvolutionKernel.Scalar(x =>
         {
             double th = theta(x), sum = 0;
@@ -252,6 +357,24 @@ public static class DuhamelVerification
             return 8 * sum;
         });
         return new VolterraProblem(Forcing(nodes, theta), kernel, horizon);
+    }
+
+    /// <summary>β(τ, u) = −P_u(s(τ), u, s*) and ∂β/∂u = −P_uu, at the nearest possible overlaps.</summary>
+    private static (VolterraNonlinearity G, VolterraNonlinearityJacobian Jacobian) Drive(SpectralNodes nodes, Func<double, double>? s)
+    {
+        if (s is null)
+            throw new InvalidParameterException(nameof(s), $"s(t) for the drive β = −P_u(s, u, s*) of a model other than phase retrieval ({nodes.Loss})", "nothing");
+        var loss = nodes.Loss;
+        double sStar = nodes.SStar;
+        return ((t, u, g) =>
+        {
+            var (st, ut) = Possible(s(t), u[0], sStar);
+            g[0] = -loss.Derivatives(st, ut, sStar).Pu;
+        }, (t, u, jacobian) =>
+        {
+            var (st, ut) = Possible(s(t), u[0], sStar);
+            jacobian[0] = -loss.Derivatives(st, ut, sStar).Puu;
+        });
     }
 
     private static VolterraForcing Forcing(SpectralNodes nodes, Func<double, double> theta)

@@ -25,7 +25,7 @@ public sealed record SpectralNodeOptions
     public double EscapeThreshold { get; init; } = 0.5;
 
     /// <summary>s_0 of spec §5, relative to s*: the transition (Phase IIa) ends at T_1', the first time s ≥ (1/3 + s_0)·s*;
-    /// in (0, 2/3). Default 0.1.</summary>
+    /// in (0, 2/3). Default 0.1. Phase retrieval only (see <see cref="SpectralNodeResult.TransitionEndTime"/>).</summary>
     public double TransitionMargin { get; init; } = 0.1;
 
     /// <summary>For compressed nodes: solve again on the coarser compression and report the difference (see
@@ -43,8 +43,9 @@ public sealed record SpectralNodeOptions
 /// u² ≤ s·s* or (Σ_j w*ᵀw)² ≤ ‖w‖²‖w*‖² (MSE ≥ 0), failed by more than the rounding of the sums, and which (Index = j, or
 /// −1 for s and u, −2 for the k = 0 aggregate). With weights satisfying A_j, C_j ≥ 0 and B_j² ≤ A_jC_j (checked when nodes
 /// are made) each node's form is positive semidefinite, so this fires only on non-finite states: the check certifies a
-/// result rather than expecting failures. The trajectory carries Θ as the extra column "theta"; its MSE is NaN for
-/// d = ∞; the wall time is the main solve's, not the error estimate's.</remarks>
+/// result rather than expecting failures. The trajectory carries Θ as the extra column "theta" (for any model Θ = Φ/4 with
+/// Φ = ∫α, α = −2P_s: phase retrieval's Θ = ∫(s* − 3s), and for every model z_j = e^{4λ_jΘ}); its MSE (min over ± for an
+/// even student, ‖w − w*‖²/d otherwise) is NaN for d = ∞; the wall time is the main solve's, not the error estimate's.</remarks>
 public sealed class SpectralNodeResult : ReductionResult
 {
     internal SpectralNodeResult(Trajectory trajectory, PhaseMarkers markers, SimulationStatistics statistics, TimeSpan wallTime,
@@ -63,7 +64,8 @@ public sealed class SpectralNodeResult : ReductionResult
     public SpectralNodes Nodes { get; }
 
     /// <summary>T_1': the first time s ≥ (1/3 + s_0)·s* (see <see cref="SpectralNodeOptions.TransitionMargin"/>), located on
-    /// the dense output; null if not reached.</summary>
+    /// the dense output; null if not reached, and for models other than phase retrieval (the level is phase retrieval's
+    /// Phase IIa, where P_s depends on s alone; no analogue is derived).</summary>
     public double? TransitionEndTime { get; }
 
     /// <summary>Θ at <see cref="ReductionResult.EndTime"/>.</summary>
@@ -78,7 +80,8 @@ public sealed class SpectralNodeResult : ReductionResult
         return this;
     }
 
-    /// <summary>Θ_max = max_t Θ(t) over the accepted steps (Θ rises until s crosses s*/3, then falls).</summary>
+    /// <summary>Θ_max = max_t Θ(t) over the accepted steps (Θ rises while α = −2P_s &gt; 0, i.e. until the critical crossing:
+    /// s = s*/3 for phase retrieval, then falls).</summary>
     public double MaxTheta { get; }
 
     /// <summary>Time of <see cref="MaxTheta"/> (the end of an accepted step; the critical crossing time is located
@@ -108,7 +111,10 @@ public sealed record NodeErrorEstimate(double S, double U, double Mse, int Coars
 /// <c>Θ' = s* − 3s</c>, <c>F_j' = 4λ_j Θ' F_j + 8λ_j u</c>, with
 /// <c>u = Σ λ_j (B_j z_j + C_j F_j)</c>, <c>s = Σ λ_j (A_j z_j² + 2B_j z_j F_j + C_j F_j²)</c>, <c>z_j = e^{4λ_jΘ}</c>.
 /// F_j' is the recursion E_j(t+h) = e^{4λ_jΔΘ}E_j(t) + ∫ e^{4λ_j(Θ(t+h)−Θ(τ))}u dτ in differential form: no
-/// e^{−4λΘ} is ever formed, and z_j underflows harmlessly to 0 as Θ → −∞.</summary>
+/// e^{−4λΘ} is ever formed, and z_j underflows harmlessly to 0 as Θ → −∞.
+/// Any single-index model (spec single-index §4, <see cref="SpectralNodes.Loss"/>): with α = −2P_s, β = −P_u and Φ = ∫α = 4Θ,
+/// <c>Θ' = α/4</c> and <c>F_j' = 4λ_j(Θ' F_j + β/4)</c> (phase retrieval: α = 4(s* − 3s), β = 8u); P is evaluated at the
+/// nearest possible overlaps. The critical crossing is the first root of P_s.</summary>
 public static class SpectralNodeReduction
 {
     /// <summary>Integrates the reduction on <paramref name="nodes"/> from Θ = 0, F = 0 to <paramref name="horizon"/>.</summary>
@@ -118,9 +124,6 @@ public static class SpectralNodeReduction
         IProgress<SimulationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(nodes);
-        if (nodes.Loss is not PhaseRetrievalLoss)
-            throw new InvalidParameterException("model", "phase retrieval (f = g = z²) for the spectral-node (Volterra) reduction, which is not yet derived for other single-index models",
-                nodes.Loss.ToString());
         options ??= new SpectralNodeOptions();
         Validate(options, horizon);
         var result = SolveOnce(nodes, horizon, options, progress, cancellationToken);
@@ -150,6 +153,7 @@ public static class SpectralNodeReduction
     {
         long started = Stopwatch.GetTimestamp();
         var system = new NodeSystem(nodes);
+        var generic = system.Loss; // null: phase retrieval, on its hand-written expressions
         int n = nodes.Count + 1;
         double sStar = nodes.SStar;
         double dimension = nodes.Dimension;
@@ -159,8 +163,10 @@ public static class SpectralNodeReduction
         void Record(double t, ReadOnlySpan<double> y)
         {
             var m = system.Moments(y);
-            double mse = double.IsFinite(dimension) ? (m.NormSquared + nodes.TeacherNormSquared - 2 * Math.Abs(m.Overlap)) / dimension : double.NaN;
-            double loss = 3 * m.S * m.S + 3 * sStar * sStar - 4 * m.U * m.U - 2 * sStar * m.S;
+            // ‖w ∓ w*‖²: the sign chosen only where w and −w are equivalent (an even student; always for phase retrieval).
+            double cross = generic is null || generic.SignInvariant ? Math.Abs(m.Overlap) : m.Overlap;
+            double mse = double.IsFinite(dimension) ? (m.NormSquared + nodes.TeacherNormSquared - 2 * cross) / dimension : double.NaN;
+            double loss = generic is null ? 3 * m.S * m.S + 3 * sStar * sStar - 4 * m.U * m.U - 2 * sStar * m.S : system.LossAt(m.S, m.U);
             samples.Add(new TrajectorySample(t, m.S, m.U, mse, loss, [y[0]]));
             maxS = Math.Max(maxS, m.S);
         }
@@ -170,11 +176,28 @@ public static class SpectralNodeReduction
         double escapeLevel = options.EscapeThreshold * sStar, crossingLevel = sStar / 3;
         double transitionLevel = (1.0 / 3 + options.TransitionMargin) * sStar;
         var escape = markers.Add("escape", escapeLevel, eventFunction: (_, y) => Math.Abs(system.Moments(y).U) - escapeLevel);
-        var crossing = markers.Add("critical crossing", crossingLevel, eventFunction: (_, y) => system.Moments(y).S - crossingLevel);
-        var transitionEnd = markers.Add("transition end", transitionLevel, eventFunction: (_, y) => system.Moments(y).S - transitionLevel);
+        // The critical crossing is where α = −2P_s changes sign (Φ at its maximum): the first root of P_s (spec single-index §5),
+        // for phase retrieval s = s*/3, which stays the observable there. The transition end s ≥ (1/3 + s_0)s* is phase
+        // retrieval's Phase IIa (P_s a function of s alone); no analogue is derived for a P_s that depends on u too, so other
+        // models leave it unset.
+        LevelMarker crossing;
+        LevelMarker? transitionEnd = null;
+        if (generic is null)
+        {
+            crossing = markers.Add("critical crossing", crossingLevel, eventFunction: (_, y) => system.Moments(y).S - crossingLevel);
+            transitionEnd = markers.Add("transition end", transitionLevel, eventFunction: (_, y) => system.Moments(y).S - transitionLevel);
+        }
+        else
+        {
+            crossing = markers.Add("critical crossing", 0, eventFunction: (_, y) =>
+            {
+                var m = system.Moments(y);
+                return system.PsAt(m.S, m.U);
+            });
+        }
         escape.Observe(0, Math.Abs(nodes.InitialU));
-        crossing.Observe(0, nodes.InitialS);
-        transitionEnd.Observe(0, nodes.InitialS);
+        crossing.Observe(0, generic is null ? nodes.InitialS : system.PsAt(nodes.InitialS, nodes.InitialU));
+        transitionEnd?.Observe(0, nodes.InitialS);
         var events = markers.PendingEvents().ToList();
         // Terminal, so no sample or marker comes from past the first violation. The state starts at Θ = 0, F = 0: w(0) itself.
         bool violated = false;
@@ -246,7 +269,7 @@ public static class SpectralNodeReduction
                 JacobianEvaluations = st.JacobianEvaluations,
                 LinearSolves = st.LinearSolves,
             },
-            Stopwatch.GetElapsedTime(started), nodes, solution.Y[0], maxTheta, maxThetaTime, transitionEnd.Time, solution.T, invalid);
+            Stopwatch.GetElapsedTime(started), nodes, solution.Y[0], maxTheta, maxThetaTime, transitionEnd?.Time, solution.T, invalid);
     }
 
     private const string InvalidEvent = "invalid node state";
@@ -273,6 +296,35 @@ internal sealed class NodeSystem(SpectralNodes nodes)
 {
     private readonly double[] _lambda = nodes.Lambda.ToArray(), _a = nodes.A.ToArray(), _b = nodes.B.ToArray(), _c = nodes.C.ToArray();
     private readonly double _sStar = nodes.SStar;
+
+    /// <summary>The model's loss, or null for phase retrieval, whose Θ' = s* − 3s and γ = 2u keep their hand-written
+    /// arithmetic (the same floating-point operations as before the generic law).</summary>
+    public SingleIndexLoss? Loss { get; } = nodes.Loss is PhaseRetrievalLoss ? null : nodes.Loss;
+
+    /// <summary>The nearest overlaps real weights have (s ≥ 0, u² ≤ s·s*), where a generic P is evaluated: the node state
+    /// represents real weights, so this moves (s, u) by rounding only, but keeps P's domain (e.g. ReLU's u/√(s s*)).</summary>
+    private (double S, double U) Possible(double s, double u)
+    {
+        s = Math.Max(s, 0);
+        double bound = Math.Sqrt(s * _sStar);
+        return (s, Math.Clamp(u, -bound, bound));
+    }
+
+    private LossDerivatives DerivativesAt(double s, double u)
+    {
+        var (ps, pu) = Possible(s, u);
+        return Loss!.Derivatives(ps, pu, _sStar);
+    }
+
+    /// <summary>P_s at the nearest possible overlaps (generic models only): the critical crossing is its first root.</summary>
+    public double PsAt(double s, double u) => DerivativesAt(s, u).Ps;
+
+    /// <summary>P + σ² at the nearest possible overlaps (generic models only).</summary>
+    public double LossAt(double s, double u)
+    {
+        var (ps, pu) = Possible(s, u);
+        return Loss!.Loss(ps, pu, _sStar);
+    }
     private readonly double[] _z = new double[nodes.Count];
     private double _zTheta = double.NaN;
 
@@ -359,6 +411,15 @@ internal sealed class NodeSystem(SpectralNodes nodes)
     public void Function(double t, ReadOnlySpan<double> y, Span<double> dy)
     {
         var m = Moments(y);
+        if (Loss is not null)
+        {
+            // Φ = 4Θ: Θ' = α/4 = −P_s/2 and γ = β/4 = −P_u/4 (spec single-index §4; powers of two, exact).
+            var p = DerivativesAt(m.S, m.U);
+            double rate = -0.5 * p.Ps, gamma = -0.25 * p.Pu;
+            dy[0] = rate;
+            for (int j = 0; j < _lambda.Length; j++) dy[j + 1] = 4 * _lambda[j] * (rate * y[j + 1] + gamma);
+            return;
+        }
         double thetaDot = _sStar - 3 * m.S;
         dy[0] = thetaDot;
         for (int j = 0; j < _lambda.Length; j++)
@@ -368,9 +429,16 @@ internal sealed class NodeSystem(SpectralNodes nodes)
         }
     }
 
-    /// <summary>J = diag(0, 4λ_jΘ') + a (−3∇s)ᵀ + b (∇u)ᵀ with a = (1, 4λ_j F_j), b = (0, 8λ_j).</summary>
+    /// <summary>Phase retrieval: J = diag(0, 4λ_jΘ') + a (−3∇s)ᵀ + b (∇u)ᵀ with a = (1, 4λ_j F_j), b = (0, 8λ_j). Other
+    /// models: J = diag(0, 4λ_jΘ') + a (∇s)ᵀ + b (∇u)ᵀ with a = (Θ'_s, 4λ_j(F_jΘ'_s + γ_s)), b = (Θ'_u, 4λ_j(F_jΘ'_u + γ_u)),
+    /// where (Θ'_s, Θ'_u) = −(P_ss, P_su)/2 and (γ_s, γ_u) = −(P_su, P_uu)/4.</summary>
     public void Jacobian(double t, ReadOnlySpan<double> y, Span<double> diagonal, Span<double> u, Span<double> v)
     {
+        if (Loss is not null)
+        {
+            GenericJacobian(y, diagonal, u, v);
+            return;
+        }
         int n = _lambda.Length + 1;
         double s = 0, dsTheta = 0, duTheta = 0;
         var zs = Z(y[0]);
@@ -396,6 +464,37 @@ internal sealed class NodeSystem(SpectralNodes nodes)
             diagonal[j + 1] = 4 * l * thetaDot;
             u[j + 1] = 4 * l * y[j + 1];
             u[n + j + 1] = 8 * l;
+        }
+    }
+
+    private void GenericJacobian(ReadOnlySpan<double> y, Span<double> diagonal, Span<double> u, Span<double> v)
+    {
+        int n = _lambda.Length + 1;
+        double s = 0, uu = 0, dsTheta = 0, duTheta = 0;
+        var zs = Z(y[0]);
+        for (int j = 0; j < _lambda.Length; j++)
+        {
+            double l = _lambda[j], z = zs[j], f = y[j + 1];
+            s += l * (_a[j] * z * z + 2 * _b[j] * z * f + _c[j] * f * f);
+            uu += l * (_b[j] * z + _c[j] * f);
+            dsTheta += 8 * l * l * z * (_a[j] * z + _b[j] * f);
+            duTheta += 4 * l * l * _b[j] * z;
+            v[j + 1] = 2 * l * (_b[j] * z + _c[j] * f);
+            v[n + j + 1] = l * _c[j];
+        }
+        var p = DerivativesAt(s, uu);
+        double rate = -0.5 * p.Ps, rateS = -0.5 * p.Pss, rateU = -0.5 * p.Psu, gammaS = -0.25 * p.Psu, gammaU = -0.25 * p.Puu;
+        diagonal[0] = 0;
+        u[0] = rateS;
+        u[n] = rateU;
+        v[0] = dsTheta;
+        v[n] = duTheta;
+        for (int j = 0; j < _lambda.Length; j++)
+        {
+            double l = _lambda[j], f = y[j + 1];
+            diagonal[j + 1] = 4 * l * rate;
+            u[j + 1] = 4 * l * (f * rateS + gammaS);
+            u[n + j + 1] = 4 * l * (f * rateU + gammaU);
         }
     }
 }

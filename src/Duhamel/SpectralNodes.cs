@@ -4,7 +4,7 @@ using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Duhamel;
 
-/// <summary>The spectrum and the initial condition of a phase-retrieval gradient flow, aggregated into spectral nodes
+/// <summary>The spectrum and the initial condition of a single-index gradient flow, aggregated into spectral nodes
 /// j with eigenvalue λ_j and weights A_j = Σ w_i(0)², B_j = Σ w*_i w_i(0), C_j = Σ (w*_i)² over the modes i of the node
 /// (spec §4). Exact when every node is one distinct eigenvalue; otherwise a compression: each mode's weights are split
 /// between the two nodes that bracket its eigenvalue, linearly in λ, so Σ λ_j W_j (s*, s(0), u(0)) and Σ W_j are kept

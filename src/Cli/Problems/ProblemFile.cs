@@ -162,8 +162,6 @@ public sealed class ProblemFile
 
         if (methodKind == "hierarchy" && loss is not PhaseRetrievalLoss && loss.Expression is null)
             throw new InputException($"{method!.Child("kind")} \"hierarchy\" is derived from the loss's expression: the model must have polynomial or closed-form links, got f = {loss.Student}, g = {loss.Teacher} ({loss.Method}; run it with method.kind \"direct\")");
-        if (methodKind == "volterra" && loss is not PhaseRetrievalLoss)
-            throw new InputException($"{method!.Child("kind")} \"volterra\" is derived for phase retrieval only so far: model must be \"phaseRetrieval\", got f = {loss.Student}, g = {loss.Teacher} (run it with method.kind \"direct\" or \"hierarchy\")");
         if (simulator is OnlineSgd { Noise: > 0 } sgd && loss.Noise > 0 && sgd.Noise != loss.Noise)
             throw new InputException($"dynamics.noise and model.noise are the same label noise σ: give one, or equal values (got {JsonObjectReader.F(sgd.Noise)} and {JsonObjectReader.F(loss.Noise)})");
         var model = root.Build(() => new PhaseRetrievalModel(spectrum, teacher, loss));
