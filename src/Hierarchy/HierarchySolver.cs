@@ -109,7 +109,9 @@ public sealed record HierarchyOptions
     /// names them for direct runs).</summary>
     public bool RecordMoments { get; init; }
 
-    /// <summary>Called with every sample; the span holds the hierarchy state s^(0..K), u^(0..K) (not weights).</summary>
+    /// <summary>Called with every sample; the span holds the hierarchy state s^(0..K), u^(0..K) (not weights). When the
+    /// error moments may replace the MSE (<see cref="TrackErrorMoments"/>), the calls come after the integration, with
+    /// the samples as the result holds them.</summary>
     public ITrajectoryObserver? Observer { get; init; }
 
     /// <summary>The escape marker is the first time |u| ≥ EscapeThreshold · s*; in (0, 1). Default 0.5.</summary>

@@ -92,6 +92,12 @@ public class ErrorMomentTests
             new HierarchyOptions { Output = schedule, RelativeTolerance = Rtol, AbsoluteTolerance = 1e-14 });
         Assert.True(reduced.IsValid, reduced.InvalidFrom?.Message);
         Assert.NotNull(reduced.ErrorMomentsFrom);
+        // Unchecked (no clamp), e^(0) is negative only below the pass's absolute tolerance ε²·s*/λ_1, as rounding noise
+        // (measured ~1e-49 against a floor of ~1e-34 here): the clamp never hides an error above it.
+        var raw = HierarchySolver.Solve(HierarchyProblem.FromDirect(system, problem),
+            new HierarchyOptions { Output = schedule, RelativeTolerance = Rtol, AbsoluteTolerance = 1e-14, CheckValidity = false });
+        double floor = 4.93e-32 * model.SStar / model.Spectrum.Max / model.Dimension;
+        Assert.All(raw.Trajectory.Samples, x => Assert.True(x.Mse >= -floor, $"t = {x.T}: unchecked MSE {x.Mse}"));
         double tol = (direct.Statistics.Steps + reduced.Statistics.Steps + reduced.ErrorMomentStatistics!.Steps) * Rtol;
         int compared = 0;
         for (int i = 0; i < direct.Trajectory.Samples.Count; i++)
