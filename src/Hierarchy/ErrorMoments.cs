@@ -20,9 +20,10 @@ namespace PhaseFlow.Hierarchy;
 /// floors on the spiked case at K = 3, r = 3).</remarks>
 internal sealed class ErrorMoments
 {
-    private ErrorMoments(int order, int sigma, IReadOnlyList<HierarchyEquation> equations)
+    private ErrorMoments(int order, int sigma, Expr coupling, IReadOnlyList<HierarchyEquation> equations)
     {
         Order = order;
+        Coupling = coupling;
         Sigma = sigma;
         Equations = equations;
     }
@@ -35,6 +36,9 @@ internal sealed class ErrorMoments
 
     /// <summary>d[k] = δᵀQ^k w*.</summary>
     public static Expr D(int k) => Expr.Indexed("d", k);
+
+    /// <summary>γ = σα + β as a polynomial in d[1], e[1] (and s_star[1]), without constant term.</summary>
+    public Expr Coupling { get; }
 
     /// <summary>The sign σ of δ = w − σw*.</summary>
     public int Sigma { get; }
@@ -92,6 +96,6 @@ internal sealed class ErrorMoments
             eEquations.Add(new HierarchyEquation(E(k), (2 * a * E(k + 1) + 2 * g * D(k + 1)).Expand().Substitute(close)));
             dEquations.Add(new HierarchyEquation(D(k), (a * D(k + 1) + g * HierarchySymbols.SStar(k + 1)).Expand().Substitute(close)));
         }
-        return new ErrorMoments(order, sigma, [.. eEquations, .. dEquations]);
+        return new ErrorMoments(order, sigma, g, [.. eEquations, .. dEquations]);
     }
 }

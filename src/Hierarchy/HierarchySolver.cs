@@ -181,8 +181,9 @@ public sealed class HierarchyResult : ReductionResult
     /// <summary>The time t_e from which the samples' MSE comes from the error moments e^(k) = δᵀQ^kδ, δ = w − σw*
     /// (<see cref="HierarchyOptions.TrackErrorMoments"/>): the first accepted step end at which the MSE from s and u fell to
     /// a quarter of the plateau ‖w*‖²/d, seeding e and d there, whence a second pass integrates them with relative error
-    /// control. Before t_e (and when null: not tracked, not applicable, or not reached) the MSE is
-    /// (s^(0) + s*^(0) − 2|u^(0)|)/d, accurate there to its absolute error over at least a quarter of the plateau.</summary>
+    /// control. Before t_e the MSE is (s^(0) + s*^(0) − 2|u^(0)|)/d, then above a quarter of the plateau, so that the absolute
+    /// errors of s^(0) and u^(0) stay small against it. Null: every sample's MSE is that formula (not tracked, not
+    /// applicable — another closure, a non-polynomial P, ±w* not a fixed point, d unknown — or never below a quarter).</summary>
     public double? ErrorMomentsFrom { get; init; }
 
     /// <summary>Statistics of the error-moment pass (null when it did not run); <see cref="ReductionResult.Statistics"/> are
@@ -449,8 +450,9 @@ public static class HierarchySolver
         // The seed holds s^(0..K), u^(0..K); the error moments go to K' = r − 1 ≤ K.
         int n1Seed = system.Order + 1, order = moments.Order, n1 = order + 1, n = 2 * n1, d = constants.Dimension!.Value;
         double rho = constants.Scale, sStar0 = constants.SStarMoment(0);
-        // e^(k) = s^(k) + s*^(k) − 2σu^(k), d^(k) = u^(k) − σs*^(k), scaled by ρ^k like s and u. At the seed e^(0) is at least
-        // a quarter of s*^(0), so these differences keep the relative accuracy s and u have.
+        // e^(k) = s^(k) + s*^(k) − 2σu^(k), d^(k) = u^(k) − σs*^(k), scaled by ρ^k like s and u. At the seed e^(0) has just
+        // fallen to a quarter of s*^(0) (it was above at the step end before), so this difference loses only a factor ~4 of
+        // the relative accuracy s and u have (a run started nearer the teacher is seeded at t = 0 from the given moments).
         var y0 = new double[n];
         for (int k = 0; k <= order; k++)
         {

@@ -64,6 +64,7 @@ public class ErrorMomentTests
         foreach (int sigma in new[] { 1, -1 })
         {
             var moments = ErrorMoments.TryCreate(system, sigma)!;
+            Assert.Equal((-16 * ErrorMoments.D(1) - 12 * sigma * ErrorMoments.E(1)).Expand(), moments.Coupling);
             // d/dt d[0] = α d[1] + γ s_star[1]: at d = e = 0 (the teacher) every term vanishes exactly, whatever s*.
             foreach (double sStar in new[] { 1, 0.3, 7.7 })
                 foreach (var equation in moments.Equations)
