@@ -109,7 +109,9 @@ public sealed record HierarchyOptions
     /// names them for direct runs).</summary>
     public bool RecordMoments { get; init; }
 
-    /// <summary>Called with every sample; the span holds the hierarchy state s^(0..K), u^(0..K) (not weights).</summary>
+    /// <summary>Called with every sample; the span holds the hierarchy state s^(0..K), u^(0..K) (not weights). When the
+    /// error moments may replace the MSE (<see cref="TrackErrorMoments"/>), the calls come after the integration, with
+    /// the samples as the result holds them.</summary>
     public ITrajectoryObserver? Observer { get; init; }
 
     /// <summary>The escape marker is the first time |u| ≥ EscapeThreshold · s*; in (0, 1). Default 0.5.</summary>
@@ -118,6 +120,13 @@ public sealed record HierarchyOptions
     /// <summary>Stop where the moments leave the set of possible moments (s^(k) ≥ 0, Cauchy–Schwarz, Hankel; see
     /// <see cref="ReductionResult.InvalidFrom"/>). Default true; false integrates on (for studying how a truncation fails).</summary>
     public bool CheckValidity { get; init; } = true;
+
+    /// <summary>Report the MSE near convergence from the error moments (w ∓ w*)ᵀQ^k(w ∓ w*), integrated in a second pass,
+    /// instead of s^(0) + s*^(0) − 2|u^(0)|, a difference of O(1) numbers that loses all relative accuracy as w → ±w*.
+    /// Applies with the exact closure (the one whose run converges to the teacher) when d is known, P is a polynomial (phase
+    /// retrieval, polynomial links) and ±w* is a fixed point; s, u and every other output are those of the first pass,
+    /// unchanged. Default true. See <see cref="HierarchyResult.ErrorMomentsFrom"/>.</summary>
+    public bool TrackErrorMoments { get; init; } = true;
 
     /// <summary>Relative slack of the validity check on top of the integrator's error allowance, in [0, 0.1): an inequality
     /// Left ≤ Right counts as violated only beyond this fraction of |Left| + |Right|. Default 1e-6 (see docs/hierarchy.md).</summary>
@@ -168,6 +177,18 @@ public sealed class HierarchyResult : ReductionResult
 
     /// <summary>Exact closure: the Vandermonde condition number (see <see cref="HierarchySystem.ConditionNumber"/>).</summary>
     public double? ConditionNumber { get; }
+
+    /// <summary>The time t_e from which the samples' MSE comes from the error moments e^(k) = δᵀQ^kδ, δ = w − σw*
+    /// (<see cref="HierarchyOptions.TrackErrorMoments"/>): the first accepted step end at which the MSE from s and u fell to
+    /// a quarter of the plateau ‖w*‖²/d, seeding e and d there, whence a second pass integrates them with relative error
+    /// control. Before t_e the MSE is (s^(0) + s*^(0) − 2|u^(0)|)/d, then above a quarter of the plateau, so that the absolute
+    /// errors of s^(0) and u^(0) stay small against it. Null: every sample's MSE is that formula (not tracked, not
+    /// applicable — another closure, a non-polynomial P, ±w* not a fixed point, d unknown — or never below a quarter).</summary>
+    public double? ErrorMomentsFrom { get; init; }
+
+    /// <summary>Statistics of the error-moment pass (null when it did not run); <see cref="ReductionResult.Statistics"/> are
+    /// those of the s, u integration alone.</summary>
+    public SimulationStatistics? ErrorMomentStatistics { get; init; }
 }
 
 /// <summary>Integrates a closed hierarchy in scaled moments x^(k)/λ_1^k with the compiled symbolic right-hand side and
@@ -224,6 +245,22 @@ public static class HierarchySolver
         // A derived system's critical crossing is the first root of P_s (where the drift −2P_s of every mode changes sign;
         // for phase retrieval s = s*/3), taken at the nearest possible overlaps so that integration error cannot leave P's domain.
         var derived = system.Loss;
+        var order0 = new List<double>(); // s^(0) at each sample, for the MSE of the other sign
+        // The error moments need the exact closure, d and a polynomial P (see ErrorMoments).
+        bool track = options.TrackErrorMoments && system.ClosureNodes is not null && constants.Dimension is not null && derived is null or PolynomialLoss;
+        var deferred = options.Observer is null ? null : new List<double[]>();
+        bool signInvariant = derived is null || derived.SignInvariant;
+        // Where the error moments take over: see HierarchyResult.ErrorMomentsFrom.
+        double? seedT = null;
+        double[]? seedY = null;
+        void Seed(double t, ReadOnlySpan<double> y)
+        {
+            double u0 = y[order + 1];
+            int sigma = signInvariant && u0 < 0 ? -1 : 1;
+            if (y[0] + sStar0 - 2 * sigma * u0 > sStar0 / 4) return;
+            seedT = t;
+            seedY = y.ToArray();
+        }
         // The nearest overlaps real vectors have (s ≥ 0, u² ≤ s s*): where a derived model's P is evaluated.
         (double S, double U) Possible(double s1, double u1)
         {
@@ -275,8 +312,11 @@ public static class HierarchySolver
             else if (s < 0 || u != 0) maxAlignment = double.PositiveInfinity;
             var sample = new TrajectorySample(t, s, u, mse, loss, extra);
             samples.Add(sample);
+            order0.Add(unscaled[0]);
             maxS = Math.Max(maxS, s);
-            options.Observer?.OnSample(sample, unscaled);
+            // The MSE of later samples may still be replaced by the error-moment pass: the observer sees them after it.
+            if (track) deferred?.Add(unscaled.ToArray());
+            else options.Observer?.OnSample(sample, unscaled);
         }
 
         var events = markers.PendingEvents().ToList();
@@ -324,10 +364,12 @@ public static class HierarchySolver
                     return false;
                 }
             maxS = Math.Max(maxS, S1(step.YEnd));
+            if (track && seedT is null) Seed(step.TEnd, step.YEnd);
             accepted++;
             throttle.Report(step.TEnd, problem.Horizon, accepted);
             return true;
         }
+        if (track) Seed(0, y0);
         var odeOptions = new OdeOptions
         {
             RelativeTolerance = options.RelativeTolerance,
@@ -359,6 +401,15 @@ public static class HierarchySolver
             invalid = checks!.Describe(stop.T, stop.Y.ToArray());
             maxS = Math.Max(maxS, rho * stop.Y[1]);
         }
+        SimulationStatistics? errorStatistics = null;
+        if (seedT is { } te && seedY is not null && te < solution.T)
+        {
+            int sigma = signInvariant && seedY[order + 1] < 0 ? -1 : 1;
+            errorStatistics = ErrorMomentPass(problem, options, method, sigma, te, seedY, solution.T, samples, order0, cancellationToken);
+        }
+        if (errorStatistics is null) seedT = null;
+        if (deferred is not null)
+            for (int i = 0; i < samples.Count; i++) options.Observer!.OnSample(samples[i], deferred[i]);
         markers.Locate(solution.Events);
         progress?.Report(new SimulationProgress(solution.T, problem.Horizon, solution.Statistics.AcceptedSteps));
         var final = new double[n];
@@ -374,10 +425,83 @@ public static class HierarchySolver
                 JacobianEvaluations = st.JacobianEvaluations,
                 LinearSolves = st.LinearSolves,
             },
-            Stopwatch.GetElapsedTime(started), system.ConditionNumber, maxAlignment, solution.T, invalid) { WorstMargin = worstMargin };
+            Stopwatch.GetElapsedTime(started), system.ConditionNumber, maxAlignment, solution.T, invalid)
+        {
+            WorstMargin = worstMargin,
+            ErrorMomentsFrom = seedT,
+            ErrorMomentStatistics = errorStatistics,
+        };
     }
 
     private const string InvalidEvent = "invalid moments";
+
+    private const double Epsilon = 2.220446049250313e-16;
+
+    /// <summary>Integrates the error moments for sign <paramref name="sigma"/> from <paramref name="from"/> (seeded from the
+    /// scaled s, u state <paramref name="seed"/>) to <paramref name="to"/> and replaces the MSE of the samples after
+    /// <paramref name="from"/>. Returns its statistics, or null (samples untouched) when the model has no error-moment
+    /// hierarchy or the pass fails.</summary>
+    private static SimulationStatistics? ErrorMomentPass(HierarchyProblem problem, HierarchyOptions options, string method, int sigma,
+        double from, double[] seed, double to, List<TrajectorySample> samples, List<double> order0, CancellationToken cancellationToken)
+    {
+        var system = problem.System;
+        var constants = system.Constants!;
+        if (ErrorMoments.TryCreate(system, sigma) is not { } moments) return null;
+        // The seed holds s^(0..K), u^(0..K); the error moments go to K' = r − 1 ≤ K.
+        int n1Seed = system.Order + 1, order = moments.Order, n1 = order + 1, n = 2 * n1, d = constants.Dimension!.Value;
+        double rho = constants.Scale, sStar0 = constants.SStarMoment(0);
+        // e^(k) = s^(k) + s*^(k) − 2σu^(k), d^(k) = u^(k) − σs*^(k), scaled by ρ^k like s and u. At the seed e^(0) has just
+        // fallen to a quarter of s*^(0) (it was above at the step end before), so this difference loses only a factor ~4 of
+        // the relative accuracy s and u have (a run started nearer the teacher is seeded at t = 0 from the given moments).
+        var y0 = new double[n];
+        for (int k = 0; k <= order; k++)
+        {
+            double c = constants.SStarMoment(k) / Math.Pow(rho, k);
+            y0[k] = seed[k] + c - 2 * sigma * seed[n1Seed + k];
+            y0[n1 + k] = seed[n1Seed + k] - sigma * c;
+        }
+        int first = samples.FindIndex(x => x.T > from);
+        if (first < 0) return null;
+        var times = samples.Skip(first).Select(x => x.T).Where(t => t <= to).ToArray();
+        var e0 = new List<double>(times.Length);
+        var compiled = ScaledSystem.Compile(order, constants, moments.Equations, ErrorMoments.E, ErrorMoments.D);
+        // Error control relative to the error moments themselves, down to ε² of the teacher's scale: below it not even the
+        // direct flow, which carries w to rounding ε, resolves ‖w − w*‖².
+        var odeOptions = new OdeOptions
+        {
+            RelativeTolerance = options.RelativeTolerance,
+            AbsoluteTolerance = Epsilon * Epsilon * Math.Abs(constants.SStar) / rho,
+            MaxSteps = options.MaxSteps,
+            OutputTimes = times,
+            OutputHandler = (_, y) => e0.Add(y[0]),
+        };
+        OdeSolution solution;
+        try
+        {
+            solution = CreateIntegrator(options.Integrator, compiled, n).Solve(new OdeProblem(compiled.Function, from, y0, to), odeOptions, null, cancellationToken);
+        }
+        catch (OdeIntegrationException)
+        {
+            // The s, u run stands; its MSE stays as computed from s and u (ErrorMomentsFrom is null).
+            return null;
+        }
+        bool signInvariant = system.Loss is null || system.Loss.SignInvariant;
+        for (int i = 0; i < e0.Count; i++)
+        {
+            int j = first + i;
+            // e_+ + e_− = 2(s^(0) + s*^(0)): the other sign's error, needed only while it is not the larger one.
+            double mse = signInvariant ? Math.Min(e0[i], 2 * (order0[j] + sStar0) - e0[i]) : e0[i];
+            // Negative only if the integration error exceeded e^(0) itself; reported as 0 in checked runs, like the first pass.
+            if (options.CheckValidity) mse = Math.Max(0, mse);
+            samples[j] = samples[j] with { Mse = mse / d };
+        }
+        var st = solution.Statistics;
+        return new SimulationStatistics($"{method}, error moments", st.AcceptedSteps, st.RejectedSteps, st.FunctionEvaluations)
+        {
+            JacobianEvaluations = st.JacobianEvaluations,
+            LinearSolves = st.LinearSolves,
+        };
+    }
 
     private static IOdeSolver CreateIntegrator(HierarchyIntegrator integrator, ScaledSystem compiled, int n) => integrator switch
     {
@@ -419,10 +543,14 @@ internal sealed class ScaledSystem
         _out = new double[n + n * n];
     }
 
-    public static ScaledSystem Compile(HierarchySystem system)
+    public static ScaledSystem Compile(HierarchySystem system) =>
+        Compile(system.Order, system.Constants!, system.Equations, HierarchySymbols.S, HierarchySymbols.U);
+
+    /// <summary>Compiles equations for first[0..K] then second[0..K] (s, u or the error moments e, d) in the scaled
+    /// variables x[k] = first[k]/ρ^k, y[k] = second[k]/ρ^k.</summary>
+    public static ScaledSystem Compile(int order, HierarchyConstants constants, IReadOnlyList<HierarchyEquation> equations,
+        Func<int, Expr> first, Func<int, Expr> second)
     {
-        var constants = system.Constants!;
-        int order = system.Order;
         double rho = constants.Scale;
         var map = new Dictionary<Expr, Expr>();
         var variables = new List<Expr>();
@@ -431,11 +559,11 @@ internal sealed class ScaledSystem
         for (int k = 0; k <= order; k++)
         {
             var p = Expr.Number(Math.Pow(rho, k));
-            map[HierarchySymbols.S(k)] = p * Expr.Indexed("x", k);
-            map[HierarchySymbols.U(k)] = p * Expr.Indexed("y", k);
+            map[first(k)] = p * Expr.Indexed("x", k);
+            map[second(k)] = p * Expr.Indexed("y", k);
         }
         // The constants s_star[k] that occur (a custom closure may use any k) become numbers.
-        foreach (var symbol in system.Equations.SelectMany(e => e.RightHandSide.FreeSymbols()).Distinct())
+        foreach (var symbol in equations.SelectMany(e => e.RightHandSide.FreeSymbols()).Distinct())
             if (symbol is IndexedExpr { Name: "s_star", Index: NumberExpr idx } && idx.IsExact && idx.Exact.IsInteger)
             {
                 int j = (int)idx.Exact.Numerator;
@@ -444,7 +572,7 @@ internal sealed class ScaledSystem
                 map[symbol] = Expr.Number(constants.SStarMoment(j));
             }
         var rhs = new List<Expr>();
-        foreach (var (e, i) in system.Equations.Select((e, i) => (e, i)))
+        foreach (var (e, i) in equations.Select((e, i) => (e, i)))
         {
             int k = i % (order + 1);
             rhs.Add(Expr.Number(Math.Pow(rho, -k)) * e.RightHandSide.Substitute(map));
