@@ -126,7 +126,8 @@ public sealed record OnlineSgd : IDirectSimulator
                 for (int i = 0; i < w.Length; i++) w[i] -= StepSize * gradient[i];
             }
             var st = model.Statistics(w);
-            if (!finite) throw run.Recorder.Diverged(k);
+            // Overflow can first show in s (a finite sample step, an infinite sum of squares): a model's loss refuses it.
+            if (!finite || !double.IsFinite(st.S) || !double.IsFinite(st.U)) throw run.Recorder.Diverged(k);
             var p = model.Derivatives(st);
             return new DiscreteState(st.S, st.U, p.Value, p.Ps);
         }, reportEvery: 256, evaluationsPerStep: BatchSize, cancellationToken);

@@ -266,7 +266,8 @@ internal sealed class RunRecorder
     /// <summary>A state whose s, u, loss or MSE is not finite is a divergence: its numbers must never reach a result.</summary>
     public void CheckFinite(double t, double s, double u, double mse)
     {
-        if (!double.IsFinite(_model.Loss(new SummaryStatistics(s, u))) || !double.IsFinite(mse)) throw Diverged(t);
+        // s and u first: a model's loss refuses non-finite overlaps rather than returning ∞.
+        if (!double.IsFinite(s) || !double.IsFinite(u) || !double.IsFinite(mse) || !double.IsFinite(_model.Loss(new SummaryStatistics(s, u)))) throw Diverged(t);
     }
 
     /// <summary>The failure at <paramref name="t"/> (a step for discrete dynamics).</summary>

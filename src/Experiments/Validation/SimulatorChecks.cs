@@ -83,8 +83,17 @@ internal static class SimulatorChecks
         var options = new SimulationOptions { Output = OutputSchedule.At(times) };
         var population = new PopulationGradientDescent(eta).Solve(problem, options);
         double[] gd = population.Trajectory.Samples.Select(p => p.U).ToArray();
-        var runs = Enumerable.Range(0, seeds).AsParallel().AsOrdered()
-            .Select(seed => new OnlineSgd(eta, seed: 1000 + seed).Solve(problem, options).Trajectory.Samples.Select(p => p.U).ToArray()).ToArray();
+        double[][] runs;
+        try
+        {
+            runs = Enumerable.Range(0, seeds).AsParallel().AsOrdered()
+                .Select(seed => new OnlineSgd(eta, seed: 1000 + seed).Solve(problem, options).Trajectory.Samples.Select(p => p.U).ToArray()).ToArray();
+        }
+        catch (AggregateException e) when (e.InnerExceptions.OfType<SimulationFailedException>().FirstOrDefault() is { } first)
+        {
+            // The seeds run in parallel; a failure of one is the check's failure, reported as the simulator said it.
+            throw first;
+        }
         var gaps = new double[times.Length];
         var errors = new double[times.Length];
         for (int j = 0; j < times.Length; j++)

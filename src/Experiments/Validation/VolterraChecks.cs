@@ -17,7 +17,8 @@ internal static class VolterraChecks
     private static SpectralNodeOptions Options(OutputSchedule schedule) =>
         new() { RelativeTolerance = Rtol, AbsoluteTolerance = Atol, Output = schedule };
 
-    private static ValidationResult ExactAgainstDirect(string name, PhaseRetrievalProblem problem, string detail)
+    /// <summary>Exact nodes of any model's problem against its direct GF.</summary>
+    internal static ValidationResult ExactAgainstDirect(string name, PhaseRetrievalProblem problem, string detail)
     {
         var schedule = OutputSchedule.LogSpaced(60, 1e-2, includeInitial: true);
         var direct = new PopulationGradientFlow(Rtol / 10, Atol / 10).Solve(problem, new SimulationOptions { Output = schedule });
@@ -48,13 +49,18 @@ internal static class VolterraChecks
     public static IReadOnlyList<ValidationResult> Compression(bool full)
     {
         int d = full ? 100_000 : 3000;
-        var problem = Problem(Spectrum.PowerLaw(d, 2), 1, 1, 1e6);
+        return Compression(Problem(Spectrum.PowerLaw(d, 2), 1, 1, 1e6), $"a = 2, d = {d}, t ∈ [0, 1e6]");
+    }
+
+    /// <summary><see cref="Compression(bool)"/> on any model's problem.</summary>
+    internal static IReadOnlyList<ValidationResult> Compression(PhaseRetrievalProblem problem, string setting)
+    {
         var schedule = OutputSchedule.LogSpaced(60, 1e-2, includeInitial: true);
         var exact = SpectralNodeReduction.Solve(problem, null, Options(schedule));
         var compressed = SpectralNodeReduction.Solve(problem, 64, Options(schedule));
         var (s, u, _) = exact.Trajectory.MaxDeviation(compressed.Trajectory);
         double error = Math.Max(s, u), estimate = compressed.NodeErrorEstimate!.Max;
-        string detail = $"a = 2, d = {d}, t ∈ [0, 1e6]: {compressed.Nodes.Description}; {compressed.WallTime.TotalSeconds:F3} s vs " +
+        string detail = $"{setting}: {compressed.Nodes.Description}; {compressed.WallTime.TotalSeconds:F3} s vs " +
                         $"{exact.WallTime.TotalSeconds:F3} s for {exact.Nodes.Count} exact nodes";
         return
         [
