@@ -54,6 +54,16 @@ public class CliDefectTests
         Assert.Equal("x", File.ReadAllText(file));
     }
 
+    /// <summary><c>validate --student</c>: the model options go together and are checked before any check runs.</summary>
+    [Fact]
+    public void ValidateModelOptionsAreCheckedFirst()
+    {
+        AssertOneLineError(CliRun.Of("validate", "--student", "z^2"), "--student and --teacher go together");
+        AssertOneLineError(CliRun.Of("validate", "--sstar", "2"), "--noise, --sstar and --order set the model of --student and --teacher");
+        AssertOneLineError(CliRun.Of("validate", "--student", "z^2", "--teacher", "z^2", "--sstar", "-1"), "--sstar must be finite and > 0");
+        AssertOneLineError(CliRun.Of("validate", "--student", "y^2", "--teacher", "z^2"), "--student");
+    }
+
     [Fact]
     public void ValidateOutIsCheckedBeforeTheChecksRun()
     {
