@@ -18,6 +18,7 @@ public static class ReproduceRunner
         Fig4PhaseThree.Experiment,
         Fig5SgdOrderParameters.Experiment,
         Fig6OneMinusU.Experiment,
+        InformationExponent.Experiment,
         SpecGdStudy.Experiment,
     ];
 
