@@ -67,3 +67,24 @@ public class UserModelValidationTests
         Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"took {clock.Elapsed}");
     }
 }
+
+/// <summary>Issue 16's rows of the main table that are cheap enough for the suite: He₃ at s* = 1 (the theory refuses,
+/// the reductions still follow direct GF) and the hierarchy's MSE down to 1e-20.</summary>
+public class AnyModelRowTests
+{
+    [Fact]
+    public void He3AtUnitSStarIsRefusedWhileItsReductionsHold()
+    {
+        var row = AnyModelChecks.He3AtUnitSStar(false);
+        Assert.True(row.Pass, $"{row.Error:E2} > {row.Tolerance:E2}: {row.Detail}");
+        Assert.Contains("refused — nonlinear Phase I", row.Detail);
+    }
+
+    [Fact]
+    public void HierarchyMseKeepsItsRelativeAccuracy()
+    {
+        var row = AnyModelChecks.HierarchyMse(false);
+        Assert.True(row.Pass, $"{row.Error:E2} > {row.Tolerance:E2}: {row.Detail}");
+        Assert.Contains("never negative: yes", row.Detail);
+    }
+}
