@@ -14,8 +14,8 @@ public enum EscapeVerdict
     /// <summary>P_u(0, 0, s*) ≠ 0: u is driven at O(1) from the start (information exponent 1); there is no escape phase.</summary>
     NoEscapePhase,
 
-    /// <summary>P_u and P_uu both vanish at the origin (information exponent &gt; 2): Phase I is nonlinear and the escape
-    /// polynomial, not exponential.</summary>
+    /// <summary>P_u and P_uu both vanish at the origin (information exponent &gt; 2): Phase I is nonlinear; the escape is
+    /// polynomial, not exponential, when α_0 &gt; 0, and with α_0 ≤ 0 a small start does not escape at all.</summary>
     NonlinearPhaseOne,
 
     /// <summary>c = −P_uu(0, 0, s*) &lt; 0: P is convex in u at the origin, so the coupling pulls u back to 0.</summary>
@@ -92,9 +92,14 @@ public static class EscapeTheory
         if (Math.Abs(drive) > zero)
             return Verdict(EscapeVerdict.NoEscapePhase, $"no escape phase: P_u(0,0,s*) = {G(drive)} ≠ 0 (= −2f′(0)E[g′], s* = {G(sStar)}), u is driven at O(1) " +
                 "from the start (information exponent 1)");
+        // With α_0 < 0 every mode decays while the drive −P_u is of order u²: a small start collapses to w = 0 (He₃ at s* = 1,
+        // α_0 = −18, loss stuck at 6 in reproduce information-exponent); only α_0 > 0 lets it grow, polynomially.
         if (Math.Abs(coupling) * sStar <= zero)
             return Verdict(EscapeVerdict.NonlinearPhaseOne, $"nonlinear Phase I: P_u and P_uu vanish at the origin (s* = {G(sStar)}; information exponent > 2), " +
-                "the escape is polynomial, not exponential; no dispersion relation applies");
+                (alpha0 > zero
+                    ? "the escape is polynomial, not exponential; no dispersion relation applies"
+                    : $"and α_0 = −2P_s(0,0,s*) = {G(alpha0)} ≤ 0: every mode decays while the drive is of higher order in u, so a small start does not " +
+                      "escape at all (it shrinks to w = 0; only a start past the saddle on the line of w* learns); no dispersion relation applies"));
         if (coupling < 0)
             return Verdict(EscapeVerdict.RepulsiveCoupling, $"c < 0: c = −P_uu(0,0,s*) = {G(coupling)} (= 2f″(0)E[g″], s* = {G(sStar)}), P is convex in u at " +
                 "the origin, so the coupling pulls u back to 0 and no mode aligned with w* grows");
