@@ -128,6 +128,9 @@ public sealed record OnlineSgd : IDirectSimulator
             var st = model.Statistics(w);
             // Overflow can first show in s (a finite sample step, an infinite sum of squares): a model's loss refuses it.
             if (!finite || !double.IsFinite(st.S) || !double.IsFinite(st.U)) throw run.Recorder.Diverged(k);
+            // A sample step needs f, f′ and g only; P and P_s serve the critical-crossing marker, so once it is reached another
+            // model's P (a quadrature costs milliseconds) is not evaluated per step. Phase retrieval's, cheap, keeps its checks.
+            if (!model.IsPhaseRetrieval && run.Recorder.CriticalCrossing.Reached) return new DiscreteState(st.S, st.U, 0, double.NaN);
             var p = model.Derivatives(st);
             return new DiscreteState(st.S, st.U, p.Value, p.Ps);
         }, reportEvery: 256, evaluationsPerStep: BatchSize, cancellationToken);
