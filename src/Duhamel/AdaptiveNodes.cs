@@ -23,7 +23,8 @@ public sealed record NodeRefinementOptions
     /// <summary>Log-spaced nodes of the first level, ≥ 2. Default 12.</summary>
     public int InitialLogNodes { get; init; } = 12;
 
-    /// <summary>The largest node count tried, at least the third level's (ExactTop + 4·InitialLogNodes). Default 4096.</summary>
+    /// <summary>The largest node count tried, at least the third level's (ExactTop + 4·InitialLogNodes) and at most 10^6.
+    /// Default 4096.</summary>
     public int MaxNodes { get; init; } = 4096;
 
     /// <summary>Whether the MSE's estimate must meet the tolerance too (finite d only; the MSE weighs every mode alike, so
@@ -45,14 +46,17 @@ public sealed record NodeRefinementOptions
     /// <summary>Node count of level <paramref name="k"/> (0-based), before the source's own limits.</summary>
     public long LevelNodes(int k) => ExactTop + ((long)InitialLogNodes << k);
 
-    internal void Validate()
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="InvalidParameterException">An option out of its range, named as nodeTolerance, exactTop,
+    /// initialLogNodes or maxNodes.</exception>
+    public void Validate()
     {
         if (Tolerance is { } t) Guard.Between(t, 0, 0.1, "nodeTolerance", "(0, 0.1)");
         Guard.InRange(ExactTop, 1, 1_000_000, "exactTop");
         Guard.InRange(InitialLogNodes, 2, 1_000_000, "initialLogNodes");
         long third = LevelNodes(2);
-        if (MaxNodes < third)
-            throw new InvalidParameterException("maxNodes", $"an integer >= exactTop + 4·initialLogNodes = {third.ToString(CultureInfo.InvariantCulture)} (three levels, two differences)",
+        if (MaxNodes < third || MaxNodes > 1_000_000)
+            throw new InvalidParameterException("maxNodes", $"an integer in [{third.ToString(CultureInfo.InvariantCulture)}, 1000000] (at least the third level, exactTop + 4·initialLogNodes: two differences)",
                 MaxNodes.ToString(CultureInfo.InvariantCulture));
     }
 }
@@ -89,9 +93,10 @@ public sealed record NodeRefinementLevel(int Nodes, bool IsExact, long Steps, Ti
 /// <summary>The outcome of <see cref="SpectralNodeRefinement.SolveToTolerance(PhaseRetrievalProblem, NodeRefinementOptions?, SpectralNodeOptions?, IProgress{SimulationProgress}?, CancellationToken)"/>.</summary>
 public sealed class NodeRefinementResult
 {
-    internal NodeRefinementResult(SpectralNodeResult result, IReadOnlyList<NodeRefinementLevel> levels, double tolerance, double stateScale,
-        double mseScale, NodeRefinementStop stop, TimeSpan wallTime)
+    internal NodeRefinementResult(NodeRefinementOptions options, SpectralNodeResult result, IReadOnlyList<NodeRefinementLevel> levels,
+        double tolerance, double stateScale, double mseScale, NodeRefinementStop stop, TimeSpan wallTime)
     {
+        Options = options;
         Result = result;
         Levels = levels;
         Tolerance = tolerance;
@@ -100,6 +105,9 @@ public sealed class NodeRefinementResult
         Stop = stop;
         WallTime = wallTime;
     }
+
+    /// <summary>The refinement options used.</summary>
+    public NodeRefinementOptions Options { get; }
 
     /// <summary>The solve of the last level (the most nodes); its <see cref="SpectralNodeResult.NodeErrorEstimate"/> is that
     /// level's estimate (null for exact nodes).</summary>
@@ -200,7 +208,7 @@ public static class SpectralNodeRefinement
             else if (previousDifference is not null && Meets(estimate!, tolerance, stateScale, mseScale)) stop = NodeRefinementStop.ToleranceMet;
             else if (refinement.LevelNodes(k + 1) > refinement.MaxNodes) stop = NodeRefinementStop.NodeCapReached;
             if (stop is { } why)
-                return new NodeRefinementResult(result, levels, tolerance, stateScale, mseScale, why, Stopwatch.GetElapsedTime(started));
+                return new NodeRefinementResult(refinement, result, levels, tolerance, stateScale, mseScale, why, Stopwatch.GetElapsedTime(started));
             previous = result;
             previousDifference = difference;
         }
