@@ -38,8 +38,10 @@ public static class RunCommand
         }
         else if (problem.Volterra is { } volterra)
         {
-            var r = volterra.Solve(problem.Problem, problem.Output, progress, cancellationToken);
-            outcome = new RunOutcome(r, VolterraDetails(r), r.InvalidFrom);
+            var run = volterra.Run(problem.Problem, problem.Output, progress, cancellationToken);
+            var details = VolterraDetails(run.Result);
+            if (run.Details() is { } auto) details["autoNodes"] = auto;
+            outcome = new RunOutcome(run.Result, details, run.Result.InvalidFrom);
         }
         else
         {

@@ -336,15 +336,30 @@ public sealed class ProblemFile
         return HierarchyMethod.Create(r.Child, order, closureName, ratio, integratorName, recordMoments, model, tolerance);
     }
 
-    /// <summary>Reads the spectral-node reduction's fields.</summary>
+    /// <summary>Reads the spectral-node reduction's fields: <c>nodes</c> a count, "auto" (with <c>nodeTolerance</c> and
+    /// <c>maxNodes</c>) or omitted.</summary>
     private static VolterraMethod ReadVolterra(JsonObjectReader r, (double Rtol, double Atol)? tolerance)
     {
-        int? nodes = r.Has("nodes") ? r.Int("nodes", 4, 1_000_000) : null;
+        bool auto = false;
+        int? nodes = null;
+        if (r.Get("nodes") is { } given)
+        {
+            if (given.ValueKind is not (JsonValueKind.Number or JsonValueKind.String) || given.ValueKind == JsonValueKind.String && r.String("nodes", null) != "auto")
+                throw JsonObjectReader.Error(r.Child("nodes"), "an integer in [4, 1000000] or \"auto\"", JsonObjectReader.Describe(given), mustBe: true);
+            auto = given.ValueKind == JsonValueKind.String;
+            if (!auto) nodes = r.Int("nodes", 4, 1_000_000);
+        }
         bool estimate = r.Bool("estimateError", true);
         double? margin = r.Has("transitionMargin") ? r.Double("transitionMargin") : null;
         if (margin is { } m && !(m > 0 && m < 2.0 / 3))
             throw JsonObjectReader.Error(r.Child("transitionMargin"), "in (0, 2/3)", JsonObjectReader.F(m), mustBe: true);
-        return VolterraMethod.Create(r.Child, nodes, estimate, margin, tolerance);
+        foreach (string key in new[] { "nodeTolerance", "maxNodes" })
+            if (!auto && r.Has(key)) throw new InputException($"{r.Child(key)} applies to \"nodes\": \"auto\" only");
+        if (!auto) return VolterraMethod.Create(r.Child, nodes, estimate, margin, tolerance);
+        if (!estimate) throw new InputException($"{r.Child("estimateError")} cannot be false with \"nodes\": \"auto\" (the error estimate chooses the node count)");
+        double? nodeTolerance = r.Has("nodeTolerance") ? r.Double("nodeTolerance") : null;
+        int? maxNodes = r.Has("maxNodes") ? r.Int("maxNodes", 1, 1_000_000) : null;
+        return VolterraMethod.CreateAuto(r.Child, nodeTolerance, maxNodes, margin, tolerance);
     }
 
     private static PopulationGradientDescent ReadGd(JsonObjectReader r)
