@@ -290,7 +290,7 @@ public static class CliApp
         var teacher = new Option<string?>("--teacher") { Description = "The teacher link of --student." };
         var noise = new Option<double>("--noise") { Description = "Label-noise standard deviation σ ≥ 0 of --student's model.", DefaultValueFactory = _ => 0 };
         var sStar = new Option<double>("--sstar") { Description = "s* = w*ᵀQw* of --student's checks (the teacher rescaled), > 0.", DefaultValueFactory = _ => 1 };
-        var order = new Option<int>("--order") { Description = "Gauss–Hermite nodes per axis for --student links without a closed form, in [2, 300].", DefaultValueFactory = _ => QuadratureLoss.DefaultOrder };
+        var order = new Option<int>("--order") { Description = "Gauss–Hermite nodes per axis for --student links without a closed form, in [2, 300] (the checks evaluate P every step: the order is their cost).", DefaultValueFactory = _ => ModelValidation.DefaultQuadratureOrder };
         var command = new Command("validate", "Run every consistency check of the project (or, with --student and --teacher, of that model) and print a Markdown table; exit 1 if any fails.")
         {
             full, outFile, progress, student, teacher, noise, sStar, order,
@@ -308,7 +308,7 @@ public static class CliApp
                 if (!(scale > 0) || !double.IsFinite(scale)) throw new InputException($"--sstar must be finite and > 0, got {scale.ToString("R", CultureInfo.InvariantCulture)}");
                 checks = ModelValidation.Checks(loss, new ModelValidationSettings(scale));
             }
-            else if (parse.GetValue(noise) != 0 || parse.GetValue(sStar) != 1 || parse.GetValue(order) != QuadratureLoss.DefaultOrder)
+            else if (parse.GetValue(noise) != 0 || parse.GetValue(sStar) != 1 || parse.GetValue(order) != ModelValidation.DefaultQuadratureOrder)
                 throw new InputException("--noise, --sstar and --order set the model of --student and --teacher");
             bool show = parse.GetValue(progress) ?? ProgressBars.Interactive(error);
             var results = ProgressBars.Run(error, show, ["validate"], report => ValidationSuite.Run(checks, parse.GetValue(full),
