@@ -1,0 +1,106 @@
+using PhaseFlow.Core;
+using PhaseFlow.Foundation;
+using Xunit.Abstractions;
+
+namespace PhaseFlow.Duhamel.Tests;
+
+/// <summary>The spectral nodes' MSE from the error amplitudes H_j = F_j − σ (issue 16, item 4, nodes half): against
+/// direct gradient flow down to 1e-20, never negative, and s, u and everything else untouched.</summary>
+public class NodeMseTests(ITestOutputHelper output)
+{
+    private const double Rtol = 1e-8;
+
+    /// <summary>Spiked spectra, exact nodes: the MSE never negative, and within (accepted steps of the direct run and of
+    /// both node passes)·rtol, relative, of direct GF's down to 1e-20 (the rule of the hierarchy's error moments). Direct GF
+    /// at rtol 1e-13 computes ‖w ∓ w*‖² from w.</summary>
+    [Theory]
+    [InlineData(null, 200, 1.0, 0.1)]
+    [InlineData("z^3 - 3*z", 50, 0.8, 0.6)]
+    [InlineData("z^2 + z^4/4", 50, 1.0, 0.6)]
+    [InlineData("z + z^2/2", 50, 1.0, 0.6)]
+    public void MseKeepsItsRelativeAccuracyNearConvergence(string? link, int d, double teacherScale, double start)
+    {
+        SingleIndexLoss? loss = link is null ? null : new PolynomialLoss(link, link);
+        var spectrum = Spectrum.Spiked(d, 1, 3, 0.05);
+        var model = new PhaseRetrievalModel(spectrum, Teacher.Gaussian(spectrum, 91).Select(x => x * teacherScale).ToArray(), loss);
+        var problem = new PhaseRetrievalProblem(model, Initialization.Sphere(d, 92, start), 200);
+        var schedule = OutputSchedule.LogSpaced(30, 0.02, includeInitial: true);
+        var direct = new PopulationGradientFlow(1e-13, 1e-30).Solve(problem, new SimulationOptions { Output = schedule });
+        var reduced = SpectralNodeReduction.Solve(problem, null, new SpectralNodeOptions { Output = schedule, RelativeTolerance = Rtol, AbsoluteTolerance = 1e-14 });
+        Assert.True(reduced.IsValid, reduced.InvalidFrom?.Message);
+        Assert.NotNull(reduced.ErrorAmplitudesFrom);
+        double tol = (direct.Statistics.Steps + reduced.Statistics.Steps + reduced.ErrorAmplitudeStatistics!.Steps) * Rtol;
+        int compared = 0;
+        double worst = 0;
+        for (int i = 0; i < direct.Trajectory.Samples.Count; i++)
+        {
+            double h = reduced.Trajectory.Samples[i].Mse, g = direct.Trajectory.Samples[i].Mse;
+            Assert.True(h >= 0, $"t = {direct.Trajectory.Samples[i].T}: MSE {h}");
+            if (g < 1e-20) continue;
+            compared++;
+            worst = Math.Max(worst, Math.Abs(h - g) / g);
+            Assert.True(Math.Abs(h - g) <= tol * g, $"t = {direct.Trajectory.Samples[i].T}: MSE {h:E6} vs direct {g:E6}, relative tolerance {tol:E2}");
+        }
+        output.WriteLine($"{model.PopulationLoss}: worst relative MSE error {worst:E2}, tolerance {tol:E2} ({direct.Statistics.Steps} direct, " +
+            $"{reduced.Statistics.Steps} + {reduced.ErrorAmplitudeStatistics.Steps} node steps), t_e = {reduced.ErrorAmplitudesFrom:G4}, " +
+            $"final MSE {reduced.Trajectory.Samples[^1].Mse:E2} vs {direct.Trajectory.Samples[^1].Mse:E2}");
+        Assert.True(direct.Trajectory.Samples[^1].Mse < 1e-20 && compared > 10, $"final MSE {direct.Trajectory.Samples[^1].Mse:E2}, {compared} compared");
+    }
+
+    /// <summary>Exact nodes of a spiked spectrum and compressed nodes (with their error estimate) of a power law, phase
+    /// retrieval: every output but the MSE after t_e is that of the run without the second pass, bit for bit, and the MSE
+    /// after t_e did change.</summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData(12)]
+    public void EverythingButTheMseIsThatOfTheRunWithoutErrorAmplitudes(int? compressed)
+    {
+        var spectrum = compressed is null ? Spectrum.Spiked(200, 1, 3, 0.05) : Spectrum.PowerLaw(400, 1.5);
+        var model = new PhaseRetrievalModel(spectrum, Teacher.Gaussian(spectrum, 3));
+        var problem = new PhaseRetrievalProblem(model, Initialization.Sphere(spectrum.Dimension, 4, 0.1), compressed is null ? 100 : 1e4);
+        var options = new SpectralNodeOptions { Output = OutputSchedule.LogSpaced(25, 0.01) };
+        var with = SpectralNodeReduction.Solve(problem, compressed, options);
+        var without = SpectralNodeReduction.Solve(problem, compressed, options with { TrackErrorAmplitudes = false });
+        Assert.Null(without.ErrorAmplitudesFrom);
+        Assert.Null(without.ErrorAmplitudeStatistics);
+        double from = with.ErrorAmplitudesFrom!.Value;
+        Assert.Equal(without.Statistics, with.Statistics);
+        Assert.Equal(without.Markers, with.Markers);
+        Assert.Equal((without.FinalTheta, without.MaxTheta, without.MaxThetaTime, without.EndTime), (with.FinalTheta, with.MaxTheta, with.MaxThetaTime, with.EndTime));
+        Assert.Equal(without.NodeErrorEstimate?.S, with.NodeErrorEstimate?.S);
+        Assert.Equal(without.NodeErrorEstimate?.U, with.NodeErrorEstimate?.U);
+        if (compressed is not null) Assert.True(with.NodeErrorEstimate!.Mse >= 0);
+        for (int i = 0; i < with.Trajectory.Samples.Count; i++)
+        {
+            var (a, b) = (with.Trajectory.Samples[i], without.Trajectory.Samples[i]);
+            Assert.Equal((b.T, b.S, b.U, b.Loss), (a.T, a.S, a.U, a.Loss));
+            Assert.Equal(b.Extra, a.Extra);
+            if (a.T <= from) Assert.Equal(b.Mse, a.Mse);
+            else Assert.Equal(b.Mse, a.Mse, 1e-6 * model.TeacherNormSquared / model.Dimension);
+        }
+        Assert.Contains(with.Trajectory.Samples, x => x.T > from && x.Mse != without.Trajectory.Samples.First(y => y.T == x.T).Mse);
+    }
+
+    [Fact]
+    public void OnlyAPolynomialModelWithTheTeacherAsFixedPointAndFiniteDimensionTracksThem()
+    {
+        var spectrum = Spectrum.Spiked(30, 1, 3, 0.05);
+        SpectralNodeResult Run(SingleIndexLoss? loss)
+        {
+            var model = new PhaseRetrievalModel(spectrum, Teacher.Gaussian(spectrum, 5), loss);
+            return SpectralNodeReduction.Solve(new PhaseRetrievalProblem(model, Initialization.Sphere(30, 6, 0.6), 100));
+        }
+        Assert.NotNull(Run(null).ErrorAmplitudesFrom);
+        Assert.NotNull(Run(new PolynomialLoss("z + z^2/2", "z + z^2/2")).ErrorAmplitudesFrom);
+        var erf = Run(new ClosedFormLoss(LinkFunction.Erf, LinkFunction.Erf));
+        Assert.Null(erf.ErrorAmplitudesFrom);
+        Assert.All(erf.Trajectory.Samples, x => Assert.True(x.Mse >= 0));
+        // z² cannot learn He₃: w* is no fixed point, the MSE stays away from 0.
+        Assert.Null(Run(new PolynomialLoss("z^2", "z^3 - 3*z")).ErrorAmplitudesFrom);
+        // d = ∞: no MSE at all.
+        var infinite = SpectralNodeReduction.Solve(SpectralNodes.PowerLaw(2, double.PositiveInfinity, 16, 1e4, initialOverlap: 0.01), 1e4);
+        Assert.Null(infinite.ErrorAmplitudesFrom);
+        Assert.All(infinite.Trajectory.Samples, x => Assert.True(double.IsNaN(x.Mse)));
+        Assert.True(double.IsNaN(infinite.NodeErrorEstimate!.Mse));
+    }
+}
