@@ -165,15 +165,16 @@ internal static class NodeErrorPass
         bool signInvariant = nodes.Loss.SignInvariant;
         double dimension = nodes.Dimension;
         var mse = new List<double>(times.Length);
-        // Ĥ relative to itself down to ε² (w*_i Ĥ_j is mode i's error along w*, which not even the direct flow resolves below ε|w*_i|);
-        // Θ as in the first pass.
+        // Ĥ relative to itself while above ε: w*_i Ĥ_j is mode i's error along w*, which not even the direct flow resolves
+        // below ε|w*_i| (an MSE ~ε²·plateau); below, Ĥ is held to rtol·ε absolutely instead of being followed further at
+        // the cost of steps. Θ as in the first pass.
         var atols = new double[n];
-        Array.Fill(atols, Epsilon * Epsilon);
+        Array.Fill(atols, options.RelativeTolerance * Epsilon);
         atols[0] = thetaAtol;
         var odeOptions = new OdeOptions
         {
             RelativeTolerance = options.RelativeTolerance,
-            AbsoluteTolerance = Epsilon * Epsilon,
+            AbsoluteTolerance = options.RelativeTolerance * Epsilon,
             AbsoluteTolerances = atols,
             MaxSteps = options.MaxSteps,
             OutputTimes = times,
