@@ -47,6 +47,43 @@ public class NodeMseTests(ITestOutputHelper output)
         Assert.True(direct.Trajectory.Samples[^1].Mse < 1e-20 && compared > 10, $"final MSE {direct.Trajectory.Samples[^1].Mse:E2}, {compared} compared");
     }
 
+    /// <summary>The coupling the second pass integrates with, against P's derivatives at real overlaps: α = −2P_s and
+    /// γ = σα − P_u at s = s* + 2σd + e, u = σs* + d, for d, e of random w near ±w*, and its derivatives in d and e against
+    /// central differences.</summary>
+    [Theory]
+    [InlineData(null, 1)]
+    [InlineData(null, -1)]
+    [InlineData("z^3 - 3*z", 1)]
+    [InlineData("z^2 + z^4/4", -1)]
+    [InlineData("z + z^2/2", 1)]
+    public void CouplingIsThatOfTheLoss(string? link, int sigma)
+    {
+        SingleIndexLoss loss = link is null ? new PhaseRetrievalLoss() : new PolynomialLoss(link, link);
+        var coupling = ErrorCoupling.TryCreate(loss, sigma)!;
+        var random = SeededRandom.Create(11);
+        double[] lambda = [0.9, 0.4, 0.15, 0.15];
+        for (int trial = 0; trial < 5; trial++)
+        {
+            var teacher = lambda.Select(_ => random.NextDouble() - 0.5).ToArray();
+            var delta = lambda.Select(_ => 0.1 * (random.NextDouble() - 0.5)).ToArray();
+            double Sum(Func<int, double> f) => Enumerable.Range(0, lambda.Length).Sum(i => lambda[i] * f(i));
+            double sStar = Sum(i => teacher[i] * teacher[i]), d = Sum(i => delta[i] * teacher[i]), e = Sum(i => delta[i] * delta[i]);
+            double s = Sum(i => Math.Pow(delta[i] + sigma * teacher[i], 2)), u = Sum(i => (delta[i] + sigma * teacher[i]) * teacher[i]);
+            var p = loss.Derivatives(s, u, sStar);
+            var c = coupling.Evaluate(d, e, sStar);
+            Assert.Equal(-2 * p.Ps, c.Alpha, 1e-12 * (1 + Math.Abs(p.Ps)));
+            Assert.Equal(sigma * -2 * p.Ps - p.Pu, c.Gamma, 1e-12 * (1 + Math.Abs(p.Ps) + Math.Abs(p.Pu)));
+            const double h = 1e-6;
+            var (dp, dm, ep, em) = (coupling.Evaluate(d + h, e, sStar), coupling.Evaluate(d - h, e, sStar), coupling.Evaluate(d, e + h, sStar), coupling.Evaluate(d, e - h, sStar));
+            Assert.Equal((dp.Alpha - dm.Alpha) / (2 * h), c.AlphaD, 1e-6);
+            Assert.Equal((ep.Alpha - em.Alpha) / (2 * h), c.AlphaE, 1e-6);
+            Assert.Equal((dp.Gamma - dm.Gamma) / (2 * h), c.GammaD, 1e-6);
+            Assert.Equal((ep.Gamma - em.Gamma) / (2 * h), c.GammaE, 1e-6);
+        }
+        // At the teacher γ is exactly 0 whatever s*: no constant term left to cancel in floating point.
+        foreach (double sStar in new[] { 1, 0.3, 7.7 }) Assert.Equal(0.0, coupling.Evaluate(0, 0, sStar).Gamma);
+    }
+
     /// <summary>Exact nodes of a spiked spectrum and compressed nodes (with their error estimate) of a power law, phase
     /// retrieval: every output but the MSE after t_e is that of the run without the second pass, bit for bit, and the MSE
     /// after t_e did change.</summary>
