@@ -35,6 +35,14 @@ public sealed record SpectralNodeOptions
     /// <summary>Stop where the node state stops representing real weights (see <see cref="ReductionResult.InvalidFrom"/>).
     /// Default true.</summary>
     public bool CheckValidity { get; init; } = true;
+
+    /// <summary>Report the MSE near convergence from a second pass in the error amplitudes Ĥ_j (w ∓ w* restricted to node j
+    /// is z_j w⊥ + w* Ĥ_j, w⊥ the part of w(0) orthogonal to w* there; see NodeErrorSystem), integrated with relative error
+    /// control, instead of ‖w‖² + ‖w*‖² − 2|w*ᵀw| from the
+    /// node sums, a difference of O(1) numbers that loses all relative accuracy as w → ±w*. Applies when d is finite, P is
+    /// phase retrieval's or a polynomial and ±w* is a fixed point; s, u and every other output are those of the first pass,
+    /// unchanged. Default true. See <see cref="SpectralNodeResult.ErrorAmplitudesFrom"/>.</summary>
+    public bool TrackErrorAmplitudes { get; init; } = true;
 }
 
 /// <summary>The outcome of a spectral-node reduction.</summary>
@@ -92,6 +100,18 @@ public sealed class SpectralNodeResult : ReductionResult
     /// between this solve and one on the coarser compression, divided by 3 (the error is second order in the log-spacing
     /// of the nodes, and coarsening doubles it). Null for exact nodes or when not requested.</summary>
     public NodeErrorEstimate? NodeErrorEstimate { get; internal set; }
+
+    /// <summary>The time t_e from which the samples' MSE comes from the error amplitudes Ĥ_j = F_j − σ + (B_j/C_j)z_j
+    /// (<see cref="SpectralNodeOptions.TrackErrorAmplitudes"/>): the first accepted step end at which the MSE from the node
+    /// sums fell to a quarter of the plateau ‖w*‖²/d, seeding Ĥ there, whence a second pass integrates (Θ, Ĥ) with relative
+    /// error control on Ĥ. Before t_e the MSE is (‖w‖² + ‖w*‖² − 2|w*ᵀw|)/d, then above a quarter of the plateau. Null:
+    /// every sample's MSE is that formula (not tracked, not applicable — a closed-form or quadrature P, ±w* not a fixed
+    /// point, d = ∞ — or never below a quarter).</summary>
+    public double? ErrorAmplitudesFrom { get; internal init; }
+
+    /// <summary>Statistics of the error-amplitude pass (null when it did not run); <see cref="ReductionResult.Statistics"/>
+    /// are those of the first pass alone.</summary>
+    public SimulationStatistics? ErrorAmplitudeStatistics { get; internal init; }
 }
 
 /// <summary>Estimated compression error of a spectral-node reduction (see <see cref="SpectralNodeResult.NodeErrorEstimate"/>).</summary>
@@ -165,7 +185,8 @@ public static class SpectralNodeReduction
             var m = system.Moments(y);
             // ‖w ∓ w*‖²: the sign chosen only where w and −w are equivalent (an even student; always for phase retrieval).
             double cross = generic is null || generic.SignInvariant ? Math.Abs(m.Overlap) : m.Overlap;
-            double mse = double.IsFinite(dimension) ? (m.NormSquared + nodes.TeacherNormSquared - 2 * cross) / dimension : double.NaN;
+            // Negative only by rounding (the validity check holds it to that): reported as 0.
+            double mse = double.IsFinite(dimension) ? Math.Max(0, m.NormSquared + nodes.TeacherNormSquared - 2 * cross) / dimension : double.NaN;
             double loss = generic is null ? 3 * m.S * m.S + 3 * sStar * sStar - 4 * m.U * m.U - 2 * sStar * m.S : system.LossAt(m.S, m.U);
             samples.Add(new TrajectorySample(t, m.S, m.U, mse, loss, [y[0]]));
             maxS = Math.Max(maxS, m.S);
@@ -208,6 +229,20 @@ public static class SpectralNodeReduction
             return m;
         }
         if (options.CheckValidity) events.Add(new OdeEvent(InvalidEvent, (_, y) => Margin(y), EventDirection.Rising, Terminal: true));
+        // Where the error amplitudes take over (see SpectralNodeResult.ErrorAmplitudesFrom): only a polynomial P expands
+        // into a coupling without constant term, and only finite d has an MSE.
+        bool track = options.TrackErrorAmplitudes && double.IsFinite(dimension) && nodes.Loss is PhaseRetrievalLoss or PolynomialLoss;
+        bool signInvariant = generic is null || generic.SignInvariant;
+        double? seedT = null;
+        double[]? seedY = null;
+        int seedSigma = 1;
+        void Seed(double t, ReadOnlySpan<double> y)
+        {
+            var m = system.Moments(y);
+            int sigma = signInvariant && m.Overlap < 0 ? -1 : 1;
+            if (m.NormSquared + nodes.TeacherNormSquared - 2 * sigma * m.Overlap > nodes.TeacherNormSquared / 4) return;
+            (seedT, seedY, seedSigma) = (t, y.ToArray(), sigma);
+        }
         var throttle = new ThrottledProgress(progress);
         long accepted = 0;
         bool AfterStep(IDenseStep step)
@@ -216,6 +251,7 @@ public static class SpectralNodeReduction
             var y = step.YEnd;
             // The step that holds the violation (its end evaluated by the event) was cut there: its end is not part of the run.
             if (violated) return true;
+            if (track && seedT is null) Seed(step.TEnd, y);
             if (y[0] > maxTheta)
             {
                 maxTheta = y[0];
@@ -248,6 +284,7 @@ public static class SpectralNodeReduction
             StepCallback = AfterStep,
         };
         string method = $"spectral-node reduction, {nodes.Count} nodes, Rodas4";
+        if (track) Seed(0, new double[n]);
         var solver = Rosenbrock.Rodas4(new DiagonalLowRankJacobianSolver(n, 2, system.Jacobian), autonomous: true);
         OdeSolution solution;
         try
@@ -260,6 +297,9 @@ public static class SpectralNodeReduction
         }
         markers.Locate(solution.Events);
         ReductionViolation? invalid = solution.TerminalEvent is { Name: InvalidEvent } stop ? system.Describe(stop.T, stop.Y.ToArray()) : null;
+        SimulationStatistics? errorStatistics = null;
+        if (seedT is { } te && seedY is not null && te < solution.T)
+            errorStatistics = NodeErrorPass.Run(nodes, options, atols?[0] ?? options.AbsoluteTolerance, method, seedSigma, te, seedY, solution.T, samples, cancellationToken);
         var st = solution.Statistics;
         progress?.Report(new SimulationProgress(solution.T, horizon, st.AcceptedSteps));
         return new SpectralNodeResult(new Trajectory(samples.ToArray(), ["theta"], TimeUnit.Time, double.NaN),
@@ -269,7 +309,11 @@ public static class SpectralNodeReduction
                 JacobianEvaluations = st.JacobianEvaluations,
                 LinearSolves = st.LinearSolves,
             },
-            Stopwatch.GetElapsedTime(started), nodes, solution.Y[0], maxTheta, maxThetaTime, transitionEnd?.Time, solution.T, invalid);
+            Stopwatch.GetElapsedTime(started), nodes, solution.Y[0], maxTheta, maxThetaTime, transitionEnd?.Time, solution.T, invalid)
+        {
+            ErrorAmplitudesFrom = errorStatistics is null ? null : seedT,
+            ErrorAmplitudeStatistics = errorStatistics,
+        };
     }
 
     private const string InvalidEvent = "invalid node state";

@@ -53,32 +53,10 @@ internal sealed class ErrorMoments
     {
         ArgumentNullException.ThrowIfNull(system);
         if (system.ClosureNodes is not { } r || system.Constants is null) return null;
-        Expr alpha, beta;
-        if (system.Loss is null)
-        {
-            // Phase retrieval's hand-written law: α = 4(s* − 3s), β = 8u.
-            alpha = 4 * (HierarchySymbols.SStar(1) - 3 * HierarchySymbols.S(1));
-            beta = 8 * HierarchySymbols.U(1);
-        }
-        else if (system.Loss is PolynomialLoss polynomial)
-        {
-            var at = new Dictionary<Expr, Expr>
-            {
-                [PolynomialLoss.S] = HierarchySymbols.S(1), [PolynomialLoss.U] = HierarchySymbols.U(1), [PolynomialLoss.SStar] = HierarchySymbols.SStar(1),
-            };
-            alpha = -2 * polynomial.Expression.Differentiate(PolynomialLoss.S).Substitute(at);
-            beta = -polynomial.Expression.Differentiate(PolynomialLoss.U).Substitute(at);
-        }
-        else return null;
-        var sg = Expr.Number(sigma);
-        var overlaps = new Dictionary<Expr, Expr>
-        {
-            [HierarchySymbols.S(1)] = HierarchySymbols.SStar(1) + 2 * sg * D(1) + E(1),
-            [HierarchySymbols.U(1)] = sg * HierarchySymbols.SStar(1) + D(1),
-        };
-        var a = alpha.Substitute(overlaps).Expand();
-        var g = (sg * alpha + beta).Substitute(overlaps).Expand();
-        if (!g.Substitute(new Dictionary<Expr, Expr> { [E(1)] = Expr.Zero, [D(1)] = Expr.Zero }).Expand().Equals(Expr.Zero)) return null;
+        // α and γ = σα + β in d[1], e[1] (the derivation the spectral nodes share; null for other kinds of P, or when γ
+        // has a constant term).
+        if (ErrorCoupling.Derive(system.Loss, sigma, HierarchySymbols.S(1), HierarchySymbols.U(1), HierarchySymbols.SStar(1), D(1), E(1)) is not var (a, g))
+            return null;
 
         int order = r - 1;
         // The same coefficients on the e and d sequences.
