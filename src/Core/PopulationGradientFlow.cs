@@ -144,6 +144,12 @@ public sealed record PopulationGradientFlow : IDirectSimulator
         return (_, w, dw) =>
         {
             var (s, u) = VectorKernels.QuadraticAndCross(lambda, qt, w);
+            // An overflowing trial stage is the integrator's to reject (NaN), not the model's range error to end the run.
+            if (!double.IsFinite(s) || !double.IsFinite(u))
+            {
+                dw.Fill(double.NaN);
+                return;
+            }
             var p = loss.Derivatives(s, u, sStar);
             VectorKernels.FlowField(lambda, qt, w, dw, -2 * p.Ps, -p.Pu);
         };

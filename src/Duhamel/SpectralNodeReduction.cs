@@ -356,6 +356,9 @@ internal sealed class NodeSystem(SpectralNodes nodes)
 
     private LossDerivatives DerivativesAt(double s, double u)
     {
+        // A trial stage of a too-long step can overflow z_j: NaN makes the integrator reject the step and retry shorter,
+        // where the model's range check would end the run (He₃ collapsing to w = 0 over t ≤ 1e8 did).
+        if (!double.IsFinite(s) || !double.IsFinite(u)) return new LossDerivatives(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
         var (ps, pu) = Possible(s, u);
         return Loss!.Derivatives(ps, pu, _sStar);
     }

@@ -222,4 +222,25 @@ public class AnyModelNodeTests(ITestOutputHelper output)
         output.WriteLine($"{link}: max |J − J_fd| = {worst:E2}, max |J| = {scale:E2}");
         Assert.True(worst <= 1e-7 * scale, $"max |J − J_fd| = {worst:E2}, max |J| = {scale:E2}");
     }
+
+    /// <summary>He₃ at s* ≈ 1 from radius 0.6 collapses to w = 0 (α_0 = −18): Θ falls like −4.5t, and Rodas4's trial stages
+    /// of the long steps late in the run overflow z_j = e^{4λ_jΘ}'s companions into s = ∞. That must reject the step, not
+    /// end the run with the model's range error (it did, past t ≈ 1e7).</summary>
+    [Fact]
+    public void ACollapseToZeroRunsToLongHorizonsLikeDirectFlow()
+    {
+        var spectrum = Spectrum.PowerLaw(300, 1.5);
+        var model = new PhaseRetrievalModel(spectrum, Teacher.Gaussian(spectrum, 1), ModelText.Parse("z^3 - 3*z", "z^3 - 3*z"));
+        var problem = new PhaseRetrievalProblem(model, Initialization.Sphere(300, 2, 0.6), 1e8);
+        var schedule = OutputSchedule.LogSpaced(30, 0.01, includeInitial: true);
+        var direct = new PopulationGradientFlow(Rtol / 10, Atol / 10).Solve(problem, new SimulationOptions { Output = schedule });
+        var reduced = SpectralNodeReduction.Solve(problem, null, new SpectralNodeOptions { RelativeTolerance = Rtol, AbsoluteTolerance = Atol, Output = schedule });
+        Assert.True(reduced.IsValid, reduced.InvalidFrom?.Message);
+        Assert.Equal(1e8, reduced.Trajectory.Samples[^1].T);
+        var (s, u, mse) = direct.Trajectory.MaxDeviation(reduced.Trajectory);
+        double tol = FlowAgreement.Tolerance(model, direct.Statistics.Steps, reduced.Statistics.Steps, Rtol);
+        output.WriteLine($"max |Δs| = {s:E2}, |Δu| = {u:E2}, |ΔMSE| = {mse:E2}, tolerance {tol:E2}; final s {reduced.Trajectory.Samples[^1].S:E2}");
+        Assert.True(s <= tol && u <= tol && mse <= tol, $"max |Δs| = {s:E2}, |Δu| = {u:E2}, |ΔMSE| = {mse:E2}, tolerance {tol:E2}");
+        Assert.True(reduced.Trajectory.Samples[^1].S < 1e-20, "w collapses to 0");
+    }
 }
