@@ -87,4 +87,13 @@ public class AnyModelRowTests
         Assert.True(row.Pass, $"{row.Error:E2} > {row.Tolerance:E2}: {row.Detail}");
         Assert.Contains("never negative: yes", row.Detail);
     }
+
+    [Fact]
+    public void NodeMseKeepsItsRelativeAccuracy()
+    {
+        var row = AnyModelChecks.NodeMse(false);
+        Assert.True(row.Pass, $"{row.Error:E2} > {row.Tolerance:E2}: {row.Detail}");
+        Assert.Contains("never negative: yes", row.Detail);
+        Assert.Contains("error amplitudes from t = ", row.Detail);
+    }
 }

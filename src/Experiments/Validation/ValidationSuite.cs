@@ -71,6 +71,7 @@ public static class ValidationSuite
         ValidationCheck.One("escape rate (dispersion relation) vs direct GF growth of u: f = g = z² + z⁴/4", AnyModelChecks.EvenModelEscapeRate),
         ValidationCheck.One("He₃, s* = 1: escape theory refuses; hierarchy and nodes still follow direct GF", AnyModelChecks.He3AtUnitSStar),
         ValidationCheck.One("hierarchy MSE from error moments vs direct GF down to 1e-20", AnyModelChecks.HierarchyMse),
+        ValidationCheck.One("spectral-node MSE from error amplitudes vs direct GF down to 1e-20", AnyModelChecks.NodeMse),
         ValidationCheck.One("manifold: full-matrix GD vs reduced map", ManifoldChecks.GradientDescentStepForStep),
         ValidationCheck.One("manifold: full-matrix SpecGD vs reduced map", ManifoldChecks.SpectralDescentStepForStep),
         ValidationCheck.One("manifold: m = 1 vs Core", ManifoldChecks.OneColumnIsCorePhaseRetrieval),
