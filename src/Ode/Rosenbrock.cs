@@ -9,23 +9,53 @@ namespace PhaseFlow.Ode;
 /// Immutable: coefficients are exposed as read-only views.</summary>
 public sealed class RosenbrockTableau
 {
-    internal RosenbrockTableau(string name, int order, int denseOrder, double gamma, double[] c, double[] d, double[][] a,
+    /// <summary>Creates and checks a tableau; the arrays are copied.</summary>
+    /// <param name="name">Method name.</param>
+    /// <param name="order">Order of the propagated solution (the embedded one is one lower), ≥ 2.</param>
+    /// <param name="denseOrder">Order of the dense output, ≥ 1.</param>
+    /// <param name="gamma">Diagonal coefficient γ &gt; 0.</param>
+    /// <param name="c">Nodes c_i, s entries.</param>
+    /// <param name="d">Coefficients d_i of h ∂f/∂t, s entries.</param>
+    /// <param name="a">Transformed a_ij: row i has i entries. The last row must be the one before it followed by 1
+    /// (stiffly accurate: the last stage adds the previous one to the previous argument).</param>
+    /// <param name="cc">Transformed coupling c_ij: row i has i entries.</param>
+    /// <param name="dense">Dense-output rows h_mj (at least one, each with at most s entries).</param>
+    public RosenbrockTableau(string name, int order, int denseOrder, double gamma, double[] c, double[] d, double[][] a,
         double[][] cc, double[][] dense)
     {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(c);
+        ArgumentNullException.ThrowIfNull(d);
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(cc);
+        ArgumentNullException.ThrowIfNull(dense);
+        if (order < 2) throw new ArgumentOutOfRangeException(nameof(order), order, "order must be >= 2.");
+        if (denseOrder < 1) throw new ArgumentOutOfRangeException(nameof(denseOrder), denseOrder, "denseOrder must be >= 1.");
+        if (!(gamma > 0 && double.IsFinite(gamma))) throw new ArgumentOutOfRangeException(nameof(gamma), gamma, "gamma must be finite and > 0.");
         int s = c.Length;
-        if (d.Length != s || a.Length != s || cc.Length != s) throw new ArgumentException($"Tableau {name}: c, d, A and C must have {s} stages.");
+        if (s < 3) throw new ArgumentException($"Tableau {name}: at least 3 stages are needed.", nameof(c));
+        if (d.Length != s) throw new ArgumentException($"Tableau {name}: d must have {s} entries, as c.", nameof(d));
+        if (a.Length != s) throw new ArgumentException($"Tableau {name}: A must have {s} rows, as c.", nameof(a));
+        if (cc.Length != s) throw new ArgumentException($"Tableau {name}: C must have {s} rows, as c.", nameof(cc));
         for (int i = 0; i < s; i++)
-            if (a[i].Length != i || cc[i].Length != i) throw new ArgumentException($"Tableau {name}: row {i} of A and C must have {i} entries.");
+        {
+            if (a[i] is null || a[i].Length != i) throw new ArgumentException($"Tableau {name}: row {i} of A must have {i} entries.", nameof(a));
+            if (cc[i] is null || cc[i].Length != i) throw new ArgumentException($"Tableau {name}: row {i} of C must have {i} entries.", nameof(cc));
+        }
         // Stages whose argument is the previous argument plus the previous stage (a_ij = a_(i−1)j, a_i(i−1) = 1) are formed
         // by one vector addition instead of a full combination; the last stage must be one of them (stiff accuracy).
         int chainStart = s;
         while (chainStart > 1 && IsChained(a, chainStart - 1)) chainStart--;
-        if (chainStart == s || chainStart < 2) throw new ArgumentException($"Tableau {name}: the last stage must add the previous one to the previous argument.");
+        if (chainStart == s || chainStart < 2)
+            throw new ArgumentException($"Tableau {name}: the last row of A must be the row before it followed by 1 (stiffly accurate).", nameof(a));
         for (int i = chainStart; i < s; i++)
-            if (c[i] != 1 || d[i] != 0) throw new ArgumentException($"Tableau {name}: chained stage {i} must have c = 1 and d = 0.");
-        if (dense.Length == 0) throw new ArgumentException($"Tableau {name}: the dense output needs at least one row.");
+        {
+            if (c[i] != 1) throw new ArgumentException($"Tableau {name}: stage {i} adds the previous stage, so c[{i}] must be 1.", nameof(c));
+            if (d[i] != 0) throw new ArgumentException($"Tableau {name}: stage {i} adds the previous stage, so d[{i}] must be 0.", nameof(d));
+        }
+        if (dense.Length == 0) throw new ArgumentException($"Tableau {name}: the dense output needs at least one row.", nameof(dense));
         foreach (var row in dense)
-            if (row.Length > s) throw new ArgumentException($"Tableau {name}: a dense-output row has more than {s} entries.");
+            if (row is null || row.Length > s) throw new ArgumentException($"Tableau {name}: a dense-output row has more than {s} entries.", nameof(dense));
         Name = name;
         Order = order;
         DenseOrder = denseOrder;

@@ -190,3 +190,48 @@ public class Rodas5PTests
         Assert.All(tab.Dense, row => Assert.Equal(8, row.Count));
     }
 }
+
+/// <summary>A tableau built from its public constructor: checked, copied, and as good as the built-in one.</summary>
+public class RosenbrockTableauTests
+{
+    private static RosenbrockTableau Copy(RosenbrockTableau t, Func<double[][], double[][]>? editA = null, double[]? c = null) => new(
+        t.Name + " (copy)", t.Order, t.DenseOrder, t.Gamma, c ?? [.. t.C], [.. t.D],
+        (editA ?? (x => x))(t.A.Select(r => r.ToArray()).ToArray()), t.Coupling.Select(r => r.ToArray()).ToArray(),
+        t.Dense.Select(r => r.ToArray()).ToArray());
+
+    [Fact]
+    public void ACopyOfRodas4GivesRodas4sBits()
+    {
+        var copy = new Rosenbrock(Copy(RosenbrockTableau.Rodas4), DenseJacobianSolver.Analytic(3, StiffProblems.RobertsonJacobian), autonomous: true);
+        var problem = new OdeProblem(StiffProblems.Robertson, 0, [1.0, 0, 0], 1e11);
+        var options = new OdeOptions { RelativeTolerance = 1e-8, AbsoluteTolerances = [1e-14, 1e-20, 1e-14], OutputTimes = [1e-3, 0.4, 40, 4e5, 4e9] };
+        Assert.Equal(Rodas4BitIdentityTests.Fingerprint(Rodas4BitIdentityTests.Run("robertson")), Rodas4BitIdentityTests.Fingerprint(copy.Solve(problem, options)));
+    }
+
+    [Fact]
+    public void BadTableausAreRejectedNamingTheArgument()
+    {
+        var t = RosenbrockTableau.Rodas5P;
+        // Not stiffly accurate: the last row no longer ends in 1.
+        var e = Assert.Throws<ArgumentException>(() => Copy(t, a => { a[7][6] = 0.5; return a; }));
+        Assert.Equal("a", e.ParamName);
+        e = Assert.Throws<ArgumentException>(() => Copy(t, a => { a[3] = [1.0]; return a; }));
+        Assert.Equal("a", e.ParamName);
+        e = Assert.Throws<ArgumentException>(() => Copy(t, c: [0, 0.5, 0.4, 0.9, 0.4, 1, 1, 0.9]));
+        Assert.Equal("c", e.ParamName);
+        var g = Assert.Throws<ArgumentOutOfRangeException>(() => new RosenbrockTableau("x", 4, 3, -1, [.. t.C], [.. t.D],
+            t.A.Select(r => r.ToArray()).ToArray(), t.Coupling.Select(r => r.ToArray()).ToArray(), [[1.0]]));
+        Assert.Equal("gamma", g.ParamName);
+    }
+
+    [Fact]
+    public void TheTableauCopiesItsArguments()
+    {
+        var source = RosenbrockTableau.Rodas4;
+        double[] c = [.. source.C];
+        var tableau = new RosenbrockTableau("copy", 4, 3, source.Gamma, c, [.. source.D], source.A.Select(r => r.ToArray()).ToArray(),
+            source.Coupling.Select(r => r.ToArray()).ToArray(), source.Dense.Select(r => r.ToArray()).ToArray());
+        c[1] = 99;
+        Assert.Equal(0.386, tableau.C[1]);
+    }
+}
