@@ -131,4 +131,10 @@ if (args is ["manifold-specgd", ..])
     ManifoldBenchmarks.Run(args);
     return;
 }
+// `rosenbrock [REPEATS]`: Rodas4 against Rodas5P on Robertson, Van der Pol μ = 1000 and HIRES at rtol 1e-6, 1e-8, 1e-10.
+if (args is ["rosenbrock", ..])
+{
+    RosenbrockComparison.Run(args);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(DirectSimulatorBenchmarks).Assembly).Run(args);

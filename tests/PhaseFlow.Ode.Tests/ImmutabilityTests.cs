@@ -52,6 +52,19 @@ public class ImmutabilityTests
         }
     }
 
+    [Theory]
+    [InlineData("Rodas4")]
+    [InlineData("Rodas5P")]
+    public void StaticRosenbrockTableausCannotBeWrittenThroughTheirViews(string name)
+    {
+        var tableau = (RosenbrockTableau)typeof(RosenbrockTableau).GetProperty(name)!.GetValue(null)!;
+        var views = new List<object> { tableau.C, tableau.D, tableau.A, tableau.Coupling, tableau.B, tableau.BHat, tableau.Dense };
+        views.AddRange(tableau.A);
+        views.AddRange(tableau.Coupling);
+        views.AddRange(tableau.Dense);
+        foreach (var view in views) Sharing.AssertReadOnlyView($"{name} view", view);
+    }
+
     [Fact]
     public void TableauCopiesItsArguments()
     {

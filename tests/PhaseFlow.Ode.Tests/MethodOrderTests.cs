@@ -6,7 +6,7 @@ public class MethodOrderTests
 {
     public static TheoryData<string, int> Methods => new()
     {
-        { "euler", 1 }, { "rk4", 4 }, { "dopri5", 5 }, { "tsit5", 5 }, { "dop853", 8 }, { "rodas4", 4 },
+        { "euler", 1 }, { "rk4", 4 }, { "dopri5", 5 }, { "tsit5", 5 }, { "dop853", 8 }, { "rodas4", 4 }, { "rodas5p", 5 },
     };
 
     private static IOdeSolver Create(string name, OdeProblem p) => name switch
@@ -16,6 +16,7 @@ public class MethodOrderTests
         "dopri5" => ExplicitRungeKutta.DormandPrince54(),
         "tsit5" => ExplicitRungeKutta.Tsitouras54(),
         "dop853" => new DormandPrince853(),
+        "rodas5p" => Rosenbrock.Rodas5P(DenseJacobianSolver.FiniteDifference(p.Dimension, p.Function)),
         _ => Rosenbrock.Rodas4(DenseJacobianSolver.FiniteDifference(p.Dimension, p.Function)),
     };
 
@@ -52,6 +53,7 @@ public class MethodOrderTests
     [InlineData("tsit5")]
     [InlineData("dop853")]
     [InlineData("rodas4")]
+    [InlineData("rodas5p")]
     public void AdaptiveRunsMeetTheirToleranceAndInterpolate(string method)
     {
         var times = Enumerable.Range(0, 41).Select(i => i * 0.05).ToArray();

@@ -7,7 +7,7 @@ public class ThreadSafetyTests
 {
     private const int Solves = 64, Threads = 4;
 
-    public static TheoryData<string> Solvers => ["dopri5", "tsit5", "rk4", "euler", "dop853", "rodas4-analytic", "rodas4-fd", "rodas4-lowrank"];
+    public static TheoryData<string> Solvers => ["dopri5", "tsit5", "rk4", "euler", "dop853", "rodas4-analytic", "rodas4-fd", "rodas4-lowrank", "rodas5p-analytic"];
 
     /// <summary>The problems of one solver: a family indexed by k, so that concurrent solves differ in every step.</summary>
     private static (IOdeSolver Solver, Func<int, OdeProblem> Problem, OdeOptions Options) Setup(string name)
@@ -35,6 +35,7 @@ public class ThreadSafetyTests
             "euler" => (ExplicitRungeKutta.Euler(), LotkaVolterra, fixedOptions),
             "dop853" => (new DormandPrince853(), LotkaVolterra, explicitOptions),
             "rodas4-analytic" => (Rosenbrock.Rodas4(DenseJacobianSolver.Analytic(8, StiffProblems.HiresJacobian), autonomous: true), Hires, stiffOptions),
+            "rodas5p-analytic" => (Rosenbrock.Rodas5P(DenseJacobianSolver.Analytic(8, StiffProblems.HiresJacobian), autonomous: true), Hires, stiffOptions),
             "rodas4-fd" => (Rosenbrock.Rodas4(DenseJacobianSolver.FiniteDifference(8, StiffProblems.Hires), autonomous: true), Hires, stiffOptions),
             _ => LowRank(),
         };
