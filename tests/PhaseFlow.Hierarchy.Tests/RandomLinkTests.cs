@@ -65,12 +65,35 @@ public class RandomLinkTests(ITestOutputHelper output)
         var system = HierarchySystem.Create(r, HierarchyClosure.Exact, HierarchyConstants.FromModel(model), loss);
         var reduced = HierarchySolver.Solve(HierarchyProblem.FromDirect(system, problem),
             new HierarchyOptions { Output = schedule, RelativeTolerance = Rtol, AbsoluteTolerance = Atol });
-        Assert.True(reduced.IsValid, reduced.InvalidFrom?.Message);
-        var (s, u, _) = direct.Trajectory.MaxDeviation(reduced.Trajectory);
+        // Off the physical set the reduced system can be unstable where the physical flow is not: for one node,
+        // D = u² − s·s* obeys D' = −4λP_s·D, so a run through P_s < 0 on the boundary D = 0 (d = 1, found at
+        // f = ½ − z² + ½z³, g = −1 − z + ½z², λ = 0.95, |w0| = 0.8) amplifies the integration error off it until the
+        // validity check stops the run. A stop is accepted only there (P_s < 0 at direct GF's state before it), and the
+        // samples before it are held to the rule.
+        int valid = direct.Trajectory.Samples.Count;
+        if (reduced.InvalidFrom is { } stop)
+        {
+            var before = direct.Trajectory.Samples.Where(x => x.T <= stop.Time).ToList();
+            Assert.True(before.Any(x => loss.Derivatives(x.S, x.U, model.SStar).Ps < 0), $"{c}: {stop.Message} without a stretch of P_s < 0 before it");
+            valid = reduced.Trajectory.Samples.Count(x => x.T <= stop.Time);
+            output.WriteLine($"{c}: stopped ({stop.Message}); compared before it");
+        }
+        double s = 0, u = 0;
+        for (int i = 0; i < valid; i++)
+        {
+            s = Math.Max(s, Math.Abs(direct.Trajectory.Samples[i].S - reduced.Trajectory.Samples[i].S));
+            u = Math.Max(u, Math.Abs(direct.Trajectory.Samples[i].U - reduced.Trajectory.Samples[i].U));
+        }
         double tol = FlowAgreement.Tolerance(model, direct.Statistics.Steps, reduced.Statistics.Steps, Rtol) + kappa * 2.220446049250313e-16 * Math.Max(1, model.SStar);
         var (first, last) = (direct.Trajectory.Samples[0], direct.Trajectory.Samples[^1]);
         output.WriteLine($"{c}: max |Δs| = {s:E2}, |Δu| = {u:E2}, tolerance {tol:E2}; s {first.S:G3} → {last.S:G3}, u {first.U:G3} → {last.U:G3}; " +
                          $"steps {direct.Statistics.Steps} direct, {reduced.Statistics.Steps} hierarchy");
         Assert.True(s <= tol && u <= tol, $"{c}: max |Δs| = {s:E2}, |Δu| = {u:E2}, tolerance {tol:E2}");
     }
+
+    /// <summary>The case that found the transverse instability (d = 1, D' = −4λP_s·D): it must stop, where P_s &lt; 0, and
+    /// follow direct GF before.</summary>
+    [Fact]
+    public void OneModeThroughNegativePsStopsWhereTheCheckSays() =>
+        DerivedExactHierarchyFollowsDirectFlow(new RandomLinkCase("(0.5)*z^0 + (-1)*z^2 + (0.5)*z^3", "(-1)*z^0 + (-1)*z^1 + (0.5)*z^2", [0.95], [1], 82611, 0.8));
 }
