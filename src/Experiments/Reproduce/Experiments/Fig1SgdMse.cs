@@ -226,9 +226,10 @@ internal static class SgdRuns
     public static int Seed(int k) => 100 + k;
 
     /// <summary>Runs <paramref name="costs"/>.Count independent jobs on all cores; progress is the cost-weighted fraction done.
-    /// Results do not depend on the scheduling (every job has its own seed).</summary>
+    /// Results do not depend on the scheduling or on <paramref name="threads"/> (default: every core): every job has its own
+    /// seed and its own stream, whichever thread runs it.</summary>
     public static T[] InParallel<T>(IReadOnlyList<double> costs, Func<int, IProgress<SimulationProgress>?, T> run, IProgress<double>? progress,
-        CancellationToken ct)
+        CancellationToken ct, int? threads = null)
     {
         double total = costs.Sum();
         var done = new double[costs.Count];
@@ -238,7 +239,7 @@ internal static class SgdRuns
         var order = Enumerable.Range(0, costs.Count).OrderByDescending(i => costs[i]).ToArray();
         try
         {
-            Parallel.ForEach(order, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+            Parallel.ForEach(order, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = threads ?? Environment.ProcessorCount }, i =>
             {
                 var part = progress is null ? null : new SynchronousProgress<SimulationProgress>(p =>
                 {
