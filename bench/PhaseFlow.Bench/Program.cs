@@ -137,4 +137,11 @@ if (args is ["rosenbrock", ..])
     RosenbrockComparison.Run(args);
     return;
 }
+// `sgd-step D [SECONDS]`: online SGD per step at dimension D beside the generator-plus-memory bound; read by
+// bench/compare-numpy-sgd.sh.
+if (args is ["sgd-step", ..])
+{
+    SgdBenchmarks.Run(args);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(DirectSimulatorBenchmarks).Assembly).Run(args);

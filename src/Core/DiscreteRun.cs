@@ -42,9 +42,10 @@ internal sealed class DiscreteRun
 
     /// <summary>Runs the loop from the start's (s, u); <paramref name="step"/>(k) moves w from step k − 1 to k and returns
     /// the new (s, u) and P's derivatives there (for the markers and the divergence check). <paramref name="reportEvery"/> is a
-    /// power of two.</summary>
+    /// power of two. A step may leave part of its update of w pending (online SGD finishes it in the next step's pass);
+    /// <paramref name="settle"/> then completes w before it is recorded or returned.</summary>
     public SimulationResult Run(double s0, double u0, Func<long, DiscreteState> step, long reportEvery, long evaluationsPerStep,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Action? settle = null)
     {
         var recorder = Recorder;
         var w = Weights.AsSpan();
@@ -56,7 +57,12 @@ internal sealed class DiscreteRun
         {
             var state = step(k);
             recorder.Track(k, state); // throws on a non-finite s, u or loss
-            if (next < _outputs.Length && _outputs[next] == k) { recorder.Record(k, w); next++; }
+            if (next < _outputs.Length && _outputs[next] == k)
+            {
+                settle?.Invoke();
+                recorder.Record(k, w);
+                next++;
+            }
             if ((k & mask) == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -64,6 +70,7 @@ internal sealed class DiscreteRun
             }
         }
         recorder.Report(steps, steps, steps, force: true);
+        settle?.Invoke();
         return recorder.Result(Weights.Offset == 0 && Weights.Count == Weights.Array!.Length ? Weights.Array : w.ToArray(), new SimulationStatistics(Name, steps, 0, steps * evaluationsPerStep));
     }
 }

@@ -58,28 +58,27 @@ public sealed record OnlineSgd : IDirectSimulator
     /// <inheritdoc />
     public TimeUnit Unit => TimeUnit.Steps;
 
-    /// <summary>A stream of single-sample gradients, exposed so that Monte-Carlo checks use the very code SGD runs.</summary>
+    /// <summary>Steps between exact recomputations of s and u, which the steps in between follow in O(1) from the sample's
+    /// sums (<see cref="SampleSums"/>): the rounding drift of the O(1) updates is bounded by that of this many steps.</summary>
+    internal const int ExactEvery = 1024;
+
+    /// <summary>Test hook: after every step, the (s, u) the run tracks and (s, u) recomputed from the settled w.</summary>
+    internal Action<long, SummaryStatistics, SummaryStatistics>? DriftProbe { get; init; }
+
+    /// <summary>A stream of single-sample gradients, exposed so that Monte-Carlo checks use the very draws, products and
+    /// coefficient SGD runs.</summary>
     /// <remarks>Unlike the simulators it has state (the random stream): use one per thread.</remarks>
     public sealed class GradientSampler
     {
-        private readonly PhaseRetrievalModel _model;
-        private readonly double[] _sqrtLambda, _z;
-        private readonly System.Random _random;
-        private readonly double _noise;
-        private readonly Func<double, double> _f, _fPrime, _g;
+        private readonly SgdSampler _sampler;
+        private readonly double[] _w;
 
         /// <summary>Creates a sampler for <paramref name="model"/> with label noise σ and a seed.</summary>
         public GradientSampler(PhaseRetrievalModel model, double noise, int seed)
         {
             ArgumentNullException.ThrowIfNull(model);
-            _model = model;
-            _noise = noise;
-            _f = model.PopulationLoss.Student.Value;
-            _fPrime = model.PopulationLoss.Student.Derivative;
-            _g = model.PopulationLoss.Teacher.Value;
-            _random = SeededRandom.Create(seed);
-            _sqrtLambda = model.Lambda.ToArray().Select(Math.Sqrt).ToArray();
-            _z = new double[model.Dimension];
+            _sampler = new SgdSampler(model, noise, seed);
+            _w = new double[model.Dimension];
         }
 
         /// <summary>Draws one sample and adds <paramref name="scale"/> · ∇_w(f(xᵀw) − y)² = scale · 2(f(xᵀw) − y) f′(xᵀw) x to
@@ -87,52 +86,104 @@ public sealed record OnlineSgd : IDirectSimulator
         /// divergence); phase retrieval: 4((xᵀw)² − y)(xᵀw), to the last bit.</summary>
         public double AddGradient(ReadOnlySpan<double> w, Span<double> accumulator, double scale)
         {
-            SeededRandom.FillStandardNormal(_random, _z);
-            var teacher = _model.Teacher;
-            double xw = 0, xt = 0;
-            for (int i = 0; i < _z.Length; i++)
-            {
-                double x = _sqrtLambda[i] * _z[i];
-                _z[i] = x;
-                xw += x * w[i];
-                xt += x * teacher[i];
-            }
-            double y = _g(xt) + (_noise > 0 ? _noise * MathNet.Numerics.Distributions.Normal.Sample(_random, 0, 1) : 0);
-            double coefficient = 2 * (_f(xw) - y) * _fPrime(xw);
+            Guard.Length(w, _w.Length, "w");
+            Guard.Length(accumulator, _w.Length, "accumulator");
+            w.CopyTo(_w);
+            var sums = _sampler.Draw(_w, 0);
+            double coefficient = _sampler.Coefficient(sums.Xw, sums.Xt);
             double c = scale * coefficient;
-            for (int i = 0; i < _z.Length; i++) accumulator[i] += c * _z[i];
+            var x = _sampler.X;
+            for (int i = 0; i < x.Length; i++) accumulator[i] += c * x[i];
             return coefficient;
         }
     }
 
     /// <inheritdoc />
+    /// <remarks>One pass over the d-vectors per step: the pass that draws x_k and takes xᵀw, xᵀw* first finishes the previous
+    /// step's w ← w − ηc·x_{k−1}, and s, u follow in O(1), recomputed exactly every <see cref="ExactEvery"/> steps. A
+    /// mini-batch draws its B samples in one blocked pass and adds them to w in a second.</remarks>
     public SimulationResult Solve(PhaseRetrievalProblem problem, SimulationOptions options, IProgress<SimulationProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        var run = new DiscreteRun(this, StepSize, problem, options, progress, stochastic: true);
+        var run = new DiscreteRun(this, StepSize, problem, options, progress, stochastic: true, alignWeights: true);
         var model = problem.Model;
-        var w = run.Weights.Array!; // not aligned: the whole array
-        var sampler = new GradientSampler(model, LabelNoise(model), Seed);
-        var gradient = BatchSize > 1 ? new double[w.Length] : null;
-        var initial = model.Statistics(w);
-        return run.Run(initial.S, initial.U, k =>
+        var weights = run.Weights;
+        var sampler = new SgdSampler(model, LabelNoise(model), Seed, BatchSize);
+        var initial = model.Statistics(weights);
+        double s = initial.S, u = initial.U, pending = 0, eta = StepSize;
+        var probe = DriftProbe;
+
+        void Settle()
         {
-            bool finite = true;
-            if (gradient is null) finite = double.IsFinite(sampler.AddGradient(w, w, -StepSize));
-            else
-            {
-                Array.Clear(gradient);
-                for (int b = 0; b < BatchSize; b++) finite &= double.IsFinite(sampler.AddGradient(w, gradient, 1.0 / BatchSize));
-                for (int i = 0; i < w.Length; i++) w[i] -= StepSize * gradient[i];
-            }
-            var st = model.Statistics(w);
+            if (pending == 0) return;
+            sampler.Apply(weights, pending);
+            pending = 0;
+        }
+
+        DiscreteState Finish(long k, double sNew, double uNew, bool finite)
+        {
             // Overflow can first show in s (a finite sample step, an infinite sum of squares): a model's loss refuses it.
-            if (!finite || !double.IsFinite(st.S) || !double.IsFinite(st.U)) throw run.Recorder.Diverged(k);
+            if (!finite || !double.IsFinite(sNew) || !double.IsFinite(uNew)) throw run.Recorder.Diverged(k);
             // A sample step needs f, f′ and g only; P and P_s serve the critical-crossing marker, so once it is reached another
             // model's P (a quadrature costs milliseconds) is not evaluated per step. Phase retrieval's, cheap, keeps its checks.
-            if (!model.IsPhaseRetrieval && run.Recorder.CriticalCrossing.Reached) return new DiscreteState(st.S, st.U, 0, double.NaN);
-            var p = model.Derivatives(st);
-            return new DiscreteState(st.S, st.U, p.Value, p.Ps);
-        }, reportEvery: 256, evaluationsPerStep: BatchSize, cancellationToken);
+            if (!model.IsPhaseRetrieval && run.Recorder.CriticalCrossing.Reached) return new DiscreteState(sNew, uNew, 0, double.NaN);
+            var p = model.Derivatives(new SummaryStatistics(sNew, uNew));
+            return new DiscreteState(sNew, uNew, p.Value, p.Ps);
+        }
+
+        Func<long, DiscreteState> step;
+        if (BatchSize == 1)
+        {
+            step = k =>
+            {
+                var sums = sampler.Draw(weights, pending);
+                double a = -eta * sampler.Coefficient(sums.Xw, sums.Xt);
+                (s, u, pending) = (sums.NextS(s, a), sums.NextU(u, a), a);
+                if (k % ExactEvery == 0)
+                {
+                    Settle();
+                    (s, u) = model.Statistics(weights);
+                }
+                if (probe is not null)
+                {
+                    Settle();
+                    probe(k, new SummaryStatistics(s, u), model.Statistics(weights));
+                }
+                return Finish(k, s, u, double.IsFinite(a));
+            };
+        }
+        else
+        {
+            int rows = sampler.Rows;
+            var xw = new double[rows];
+            var xt = new double[rows];
+            var a = new double[rows];
+            var gradient = rows < BatchSize ? new double[weights.Count] : null; // chunks of the batch add up here first
+            step = k =>
+            {
+                bool finite = true;
+                for (int done = 0; done < BatchSize; done += rows)
+                {
+                    int m = Math.Min(rows, BatchSize - done);
+                    sampler.DrawBatch(weights, m, xw, xt);
+                    for (int b = 0; b < m; b++)
+                    {
+                        a[b] = -eta / BatchSize * sampler.Coefficient(xw[b], xt[b]);
+                        finite &= double.IsFinite(a[b]);
+                    }
+                    sampler.AddBatch(gradient ?? (Span<double>)weights, a.AsSpan(0, m));
+                }
+                if (gradient is not null)
+                {
+                    var w = weights.AsSpan();
+                    for (int i = 0; i < w.Length; i++) w[i] += gradient[i];
+                    Array.Clear(gradient);
+                }
+                (s, u) = model.Statistics(weights);
+                probe?.Invoke(k, new SummaryStatistics(s, u), new SummaryStatistics(s, u));
+                return Finish(k, s, u, finite);
+            };
+        }
+        return run.Run(initial.S, initial.U, step, reportEvery: 256, evaluationsPerStep: BatchSize, cancellationToken, Settle);
     }
 }

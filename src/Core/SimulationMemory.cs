@@ -8,8 +8,7 @@ namespace PhaseFlow.Core;
 /// <remarks>The bytes per dimension were measured with <see cref="GC.GetTotalAllocatedBytes(bool)"/> over d = 2^16…2^20
 /// (power law, default options): spectrum, teacher, model and w(0) take ≈ 77 B (about ten d-vectors, counting the
 /// normal-sampler buffers), and the simulators add Rodas4 + Woodbury ≈ 208 B (stages, Jacobian factors, dense output),
-/// Dormand–Prince 5(4) ≈ 120 B, GD 8 B (w), SGD ≈ 42 B (+ 8 B for the batch gradient, + 10 B of normal-sampler garbage per
-/// draw, which the collector frees). Checked at d = 2^24–2^27: peak resident 4.1 GiB for GF (estimate 4.5), 2.0 GiB for SGD
+/// Dormand–Prince 5(4) ≈ 120 B, GD 8 B (w), SGD ≈ 48 B (w, the sampler's √λ, λ, w* and x; a mini-batch's samples on top). Checked at d = 2^24–2^27: peak resident 4.1 GiB for GF (estimate 4.5), 2.0 GiB for SGD
 /// (2.0), 10.6 GiB for GD at 2^27 (10.7).</remarks>
 public static class SimulationMemory
 {
@@ -24,7 +23,9 @@ public static class SimulationMemory
         PopulationGradientFlow => ModelBytesPerDimension + 120,
         // w, and the aligned copies of w, λ and Qw* the step runs on (VectorKernels.Aligned).
         PopulationGradientDescent => ModelBytesPerDimension + 32,
-        OnlineSgd sgd => ModelBytesPerDimension + 52 + (sgd.BatchSize > 1 ? 8 : 0),
+        // w and the sampler's aligned √λ, λ, w* and x (+ √λ before it is aligned); a mini-batch keeps its samples, up to
+        // 16 MB of them (inside FixedBytes) plus the gradient of a batch taken in chunks.
+        OnlineSgd sgd => ModelBytesPerDimension + 48 + (sgd.BatchSize > 1 ? 8 * Math.Min(sgd.BatchSize, 16) : 0),
         _ => null,
     };
 

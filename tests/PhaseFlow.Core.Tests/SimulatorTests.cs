@@ -141,6 +141,51 @@ public class SimulatorTests
         Assert.NotEqual(a, c);
     }
 
+    /// <summary>SGD follows s and u in O(1) per step from the sample's sums and recomputes them every
+    /// <see cref="OnlineSgd.ExactEvery"/> steps. Over 10^6 steps the tracked values stay within 1e-12 (relative; u relative
+    /// to √(s s*), its Cauchy–Schwarz scale) of a recomputation from w: between recomputations the drift is at most K = 1024
+    /// updates' rounding, each ≲ (d + 2)·2^-53 of the scale here (d = 8), so K·10·1.1e-16 ≈ 1.1e-12 at the very worst and
+    /// √K times less for rounding errors of random sign. Settling w every step (the probe does) changes no bit of the run.</summary>
+    [Fact]
+    public void SgdOverlapUpdatesStayWithinRoundingOfTheExactOnes()
+    {
+        const int d = 8, steps = 1_000_000;
+        var model = PowerLaw(d, 1, 5);
+        var problem = new PhaseRetrievalProblem(model, Initialization.Sphere(d, 6), steps);
+        var options = new SimulationOptions { Output = OutputSchedule.At(steps) };
+        double worstS = 0, worstU = 0;
+        long checkedSteps = 0;
+        var probed = new OnlineSgd(0.01, 0.05, 1, 7)
+        {
+            DriftProbe = (_, tracked, exact) =>
+            {
+                worstS = Math.Max(worstS, Math.Abs(tracked.S - exact.S) / exact.S);
+                worstU = Math.Max(worstU, Math.Abs(tracked.U - exact.U) / Math.Sqrt(exact.S * model.SStar));
+                checkedSteps++;
+            },
+        }.Solve(problem, options);
+        Assert.Equal(steps, checkedSteps);
+        Assert.True(worstS <= 1e-12 && worstU <= 1e-12, $"drift of s {worstS:E2}, of u {worstU:E2}");
+        Assert.True(Math.Abs(probed.Trajectory.Samples[^1].U) > 0.5, "the run must move (escape) for the check to mean anything");
+        Assert.Equal(new OnlineSgd(0.01, 0.05, 1, 7).Solve(problem, options).FinalWeights, probed.FinalWeights);
+    }
+
+    /// <summary>The recorded samples do not depend on which steps are recorded: w is settled before a sample, with the same
+    /// arithmetic the next step would have used.</summary>
+    [Fact]
+    public void SgdRunDoesNotDependOnTheOutputSchedule()
+    {
+        var model = PowerLaw(30, 2, 8);
+        var problem = new PhaseRetrievalProblem(model, Initialization.Sphere(30, 9), 3000);
+        var every = Enumerable.Range(0, 3001).Select(k => (double)k).ToArray();
+        var dense = new OnlineSgd(0.01, 0.05, 1, 3).Solve(problem, new SimulationOptions { Output = OutputSchedule.At(every) });
+        var sparse = new OnlineSgd(0.01, 0.05, 1, 3).Solve(problem, new SimulationOptions { Output = OutputSchedule.At(1000, 3000) });
+        Assert.Equal(dense.FinalWeights, sparse.FinalWeights);
+        var (a, b) = (dense.Trajectory.Samples.Single(p => p.T == 1000), sparse.Trajectory.Samples[0]);
+        Assert.Equal((a.S, a.U, a.Mse), (b.S, b.U, b.Mse));
+        Assert.Equal((dense.Markers.EscapeTime, dense.Markers.CriticalCrossingTime), (sparse.Markers.EscapeTime, sparse.Markers.CriticalCrossingTime));
+    }
+
     /// <summary>Mini-batch SGD with small η follows GF: E[w_SGD] − w_GF = O(η) and the fluctuation is O(√(η/B)).
     /// Averaged over R runs at η = 1e-3, B = 8, both are well below 0.05 in u over the escape.</summary>
     [Fact]

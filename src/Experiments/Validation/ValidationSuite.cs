@@ -45,6 +45,7 @@ public static class ValidationSuite
         ValidationCheck.One("loss vs Monte Carlo", LossMonteCarlo),
         ValidationCheck.One("SGD sample gradient vs population gradient (Monte Carlo)", GradientMonteCarlo),
         ValidationCheck.One("online SGD (mean over seeds) vs population GD", SgdVsPopulation),
+        new("normal generator (xoshiro256** + ziggurat): moments vs N(0, 1)", GeneratorChecks.Rows),
         ValidationCheck.One("gradient vs finite differences of the loss", GradientFiniteDifference),
         ValidationCheck.One("Hessian-vector product vs finite differences", HessianFiniteDifference),
         ValidationCheck.One("critical points 0, ±w*, saddle u = 0, s = s*/3", CriticalPoints),

@@ -179,7 +179,8 @@ internal static class Fig1SgdMse
         return new ExperimentReport("fig1", "MSE vs t under online SGD: fast escape, slow convergence",
             $"Online SGD (one fresh sample per step), η = {Fmt.G(Eta)}, label noise N(0, {Fmt.G(noise * noise)}) read as variance 0.05 (σ = {Fmt.G(noise, 3)}), " +
             $"{steps:N0} steps (t ≤ {Fmt.G(horizon)}), power law a ∈ {{{string.Join(", ", Exponents)}}} and the isotropic spectrum λ = 1/d (same trace), " +
-            $"d = {d} (paper: 10^4; size `paper` runs it with 3 seeds, ~3–4 h on 2 cores: 11 runs of 2.9·10^6 steps of O(d), the isotropic escape alone " +
+            $"d = {d} (paper: 10^4; size `paper` runs it with 3 seeds: 11 runs of 2.9·10^6 steps of O(d) spread over the cores, its wall time in " +
+            "docs/benchmarks.md; the isotropic escape alone " +
             "taking ~(d/12) ln d of flow time), " +
             $"Gaussian teacher (s* = 1, seed {Runs.TeacherSeed}), random unit start (seed {Runs.InitSeed}); SGD sample seeds {SgdRuns.Seed(0)}…{SgdRuns.Seed(seeds - 1)}, " +
             $"seed {SgdRuns.Seed(0)} (plotted) and all seeds of a > 1 (Phase III exponents) to the horizon, the others until 2.5× the population's T_1. " +
@@ -226,9 +227,10 @@ internal static class SgdRuns
     public static int Seed(int k) => 100 + k;
 
     /// <summary>Runs <paramref name="costs"/>.Count independent jobs on all cores; progress is the cost-weighted fraction done.
-    /// Results do not depend on the scheduling (every job has its own seed).</summary>
+    /// Results do not depend on the scheduling or on <paramref name="threads"/> (default: every core): every job has its own
+    /// seed and its own stream, whichever thread runs it.</summary>
     public static T[] InParallel<T>(IReadOnlyList<double> costs, Func<int, IProgress<SimulationProgress>?, T> run, IProgress<double>? progress,
-        CancellationToken ct)
+        CancellationToken ct, int? threads = null)
     {
         double total = costs.Sum();
         var done = new double[costs.Count];
@@ -238,7 +240,7 @@ internal static class SgdRuns
         var order = Enumerable.Range(0, costs.Count).OrderByDescending(i => costs[i]).ToArray();
         try
         {
-            Parallel.ForEach(order, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+            Parallel.ForEach(order, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = threads ?? Environment.ProcessorCount }, i =>
             {
                 var part = progress is null ? null : new SynchronousProgress<SimulationProgress>(p =>
                 {
