@@ -144,4 +144,10 @@ if (args is ["sgd-step", ..])
     SgdBenchmarks.Run(args);
     return;
 }
+// `normal-fill D [SECONDS]`: NormalStream.Fill of D normals, ns per normal (median of 5 repeats) and a checksum of the bits.
+if (args is ["normal-fill", ..])
+{
+    SgdBenchmarks.Fill(args);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(DirectSimulatorBenchmarks).Assembly).Run(args);

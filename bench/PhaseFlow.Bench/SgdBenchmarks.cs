@@ -64,6 +64,40 @@ public static class SgdBenchmarks
         Console.WriteLine(string.Create(inv, $"phaseflow\t{d}\t{step:F3}\t{bound:F3}\t{n}"));
     }
 
+    /// <summary><c>normal-fill D [SECONDS]</c>: ns per normal of <see cref="NormalStream.Fill"/> in spans of D (median and minimum of 7
+    /// repeats of about SECONDS each after a warm-up), and a checksum of the bits of the first 2·10^6 draws or so (fills of D).</summary>
+    public static void Fill(string[] args)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        int d = int.Parse(args[1], inv);
+        double seconds = args.Length > 2 ? double.Parse(args[2], inv) : 0.5;
+        var z = new double[d];
+        ulong check = 0;
+        double Repeat(long reps, bool sum)
+        {
+            var normals = new NormalStream(3);
+            long start = Stopwatch.GetTimestamp();
+            for (long r = 0; r < reps; r++) normals.Fill(z);
+            double ns = Stopwatch.GetElapsedTime(start).TotalNanoseconds / reps / d;
+            if (sum)
+            {
+                normals = new NormalStream(3);
+                for (long r = 0; r < 2_000_000 / d + 1; r++)
+                {
+                    normals.Fill(z);
+                    foreach (double v in z) check = unchecked(BitOperations.RotateLeft(check, 5) ^ (ulong)BitConverter.DoubleToInt64Bits(v)) * 0x9E3779B97F4A7C15UL;
+                }
+            }
+            return ns;
+        }
+        long n = Math.Max(10, 10_000_000L / d);
+        double probe = Repeat(n, false);
+        n = Math.Max(10, (long)(seconds * 1e9 / probe / d));
+        Repeat(n, true);
+        var each = Enumerable.Range(0, 7).Select(_ => Repeat(n, false)).ToArray();
+        Console.WriteLine(string.Create(inv, $"normal-fill\t{d}\tmedian {Median(each):F3} min {each.Min():F3} ns/normal\tchecksum {check:X16}\t{n} reps"));
+    }
+
     private static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();

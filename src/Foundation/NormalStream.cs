@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace PhaseFlow.Foundation;
 
@@ -74,24 +75,43 @@ public sealed class NormalStream
     }
 
     /// <summary>values.Length / 4 groups of one draw per lane.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Groups(Span<double> values)
     {
         ref ulong state = ref MemoryMarshal.GetArrayDataReference(_state);
+        ref double v = ref MemoryMarshal.GetReference(values);
+        int groups = values.Length / Lanes;
+        Span<ulong> raw = stackalloc ulong[Lanes];
+        ref double wk = ref MemoryMarshal.GetArrayDataReference(Tables.WiKi);
+        for (int g = Fast(ref state, ref v, 0, groups, ref raw[0], ref wk); g < groups; g = Fast(ref state, ref v, g + 1, groups, ref raw[0], ref wk))
+        {
+            // The rare lane outside its layer's inner rectangle (1.2 % of draws) finishes in scalar code on its own state,
+            // which Fast left just past group g.
+            for (int lane = 0; lane < Lanes; lane++)
+            {
+                ulong r = raw[lane];
+                int layer = (int)(r & 0xFF);
+                if (((r >> 9) & 0x000F_FFFF_FFFF_FFFFUL) >= Tables.Ki[layer])
+                    Unsafe.Add(ref v, g * Lanes + lane) = Slow(layer, Unsafe.Add(ref v, g * Lanes + lane), ref state, lane);
+            }
+        }
+    }
+
+    /// <summary>Groups <paramref name="g"/>, … of the fast path, all four lanes at once, until one with a lane outside its
+    /// layer's inner rectangle (its draws written as if inside, its raw outputs in <paramref name="raw"/>, the state just past
+    /// it) or <paramref name="groups"/>: returns that group. No call inside (not even a static constructor check: the tables
+    /// come as arguments), so the state stays in registers; with a call the JIT keeps it on the stack.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Fast(ref ulong state, ref double v, int g, int groups, ref ulong raw, ref double wk)
+    {
         var s0 = Vector256.LoadUnsafe(ref state, 0);
         var s1 = Vector256.LoadUnsafe(ref state, 4);
         var s2 = Vector256.LoadUnsafe(ref state, 8);
         var s3 = Vector256.LoadUnsafe(ref state, 12);
-        var byteMask = Vector256.Create(0xFFUL);
         var mantissa = Vector256.Create(0x000F_FFFF_FFFF_FFFFUL);
         var exponent52 = Vector256.Create(0x4330_0000_0000_0000UL);
         var two52 = Vector256.Create(4503599627370496.0);
         var signBit = Vector256.Create(1UL << 63);
-        ref ulong ki = ref MemoryMarshal.GetArrayDataReference(Tables.Ki);
-        ref double wi = ref MemoryMarshal.GetArrayDataReference(Tables.Wi);
-        ref double v = ref MemoryMarshal.GetReference(values);
-        int groups = values.Length / Lanes;
-        for (int g = 0; g < groups; g++)
+        for (; g < groups; g++)
         {
             // xoshiro256** in every lane; × 5 and × 9 as shifts and adds (AVX2 has no 64-bit multiply).
             var m = s1 + (s1 << 2);
@@ -105,39 +125,38 @@ public sealed class NormalStream
             s2 ^= t;
             s3 = (s3 << 45) | (s3 >>> 19);
 
-            var layer = r & byteMask;
             var rabs = (r >>> 9) & mantissa;
-            int l0 = (int)layer.GetElement(0), l1 = (int)layer.GetElement(1), l2 = (int)layer.GetElement(2), l3 = (int)layer.GetElement(3);
-            // Four scalar loads were a little faster than AVX2's gathers here (Zen 3), and need no hardware path of their own.
-            var w = Vector256.Create(Unsafe.Add(ref wi, l0), Unsafe.Add(ref wi, l1), Unsafe.Add(ref wi, l2), Unsafe.Add(ref wi, l3));
-            var k = Vector256.Create(Unsafe.Add(ref ki, l0), Unsafe.Add(ref ki, l1), Unsafe.Add(ref ki, l2), Unsafe.Add(ref ki, l3));
+            // The layers are r's low bytes: stored and read back as bytes, cheaper than four extractions from the register.
+            r.StoreUnsafe(ref raw);
+            nuint l0 = Unsafe.Add(ref Unsafe.As<ulong, byte>(ref raw), 0), l1 = Unsafe.Add(ref Unsafe.As<ulong, byte>(ref raw), 8),
+                l2 = Unsafe.Add(ref Unsafe.As<ulong, byte>(ref raw), 16), l3 = Unsafe.Add(ref Unsafe.As<ulong, byte>(ref raw), 24);
+            Vector256<double> w;
+            Vector256<ulong> k;
+            if (Avx.IsSupported)
+            {
+                // Wi and Ki side by side per layer: two 16-byte loads per register half, then one unpack each.
+                var a = Vector256.Create(Vector128.LoadUnsafe(ref wk, 2 * l0), Vector128.LoadUnsafe(ref wk, 2 * l2));
+                var b = Vector256.Create(Vector128.LoadUnsafe(ref wk, 2 * l1), Vector128.LoadUnsafe(ref wk, 2 * l3));
+                w = Avx.UnpackLow(a, b);
+                k = Avx.UnpackHigh(a, b).AsUInt64();
+            }
+            else
+            {
+                w = Vector256.Create(Unsafe.Add(ref wk, 2 * l0), Unsafe.Add(ref wk, 2 * l1), Unsafe.Add(ref wk, 2 * l2), Unsafe.Add(ref wk, 2 * l3));
+                k = Vector256.Create(Unsafe.Add(ref wk, 2 * l0 + 1), Unsafe.Add(ref wk, 2 * l1 + 1), Unsafe.Add(ref wk, 2 * l2 + 1),
+                    Unsafe.Add(ref wk, 2 * l3 + 1)).AsUInt64();
+            }
             // rabs < 2^52 as a double, exactly: its bits under the exponent of 2^52, minus 2^52. The sign is bit 8 of r.
             var x = ((rabs | exponent52).AsDouble() - two52) * w;
             x = (x.AsUInt64() ^ ((r << 55) & signBit)).AsDouble();
             x.StoreUnsafe(ref v, (nuint)(g * Lanes));
-            uint inside = Vector256.LessThan(rabs.AsInt64(), k.AsInt64()).ExtractMostSignificantBits();
-            if (inside != 0xF)
-            {
-                // The rare lane outside its layer's inner rectangle (1.2 % of draws) finishes in scalar code on its own state.
-                s0.StoreUnsafe(ref state, 0);
-                s1.StoreUnsafe(ref state, 4);
-                s2.StoreUnsafe(ref state, 8);
-                s3.StoreUnsafe(ref state, 12);
-                for (uint outside = ~inside & 0xF; outside != 0; outside &= outside - 1)
-                {
-                    int lane = BitOperations.TrailingZeroCount(outside);
-                    Unsafe.Add(ref v, g * Lanes + lane) = Slow((int)layer.GetElement(lane), x.GetElement(lane), ref state, lane);
-                }
-                s0 = Vector256.LoadUnsafe(ref state, 0);
-                s1 = Vector256.LoadUnsafe(ref state, 4);
-                s2 = Vector256.LoadUnsafe(ref state, 8);
-                s3 = Vector256.LoadUnsafe(ref state, 12);
-            }
+            if (Vector256.LessThan(rabs.AsInt64(), k.AsInt64()).ExtractMostSignificantBits() != 0xF) break;
         }
         s0.StoreUnsafe(ref state, 0);
         s1.StoreUnsafe(ref state, 4);
         s2.StoreUnsafe(ref state, 8);
         s3.StoreUnsafe(ref state, 12);
+        return g;
     }
 
     /// <summary>The next output of one lane's xoshiro256** (its words at <paramref name="lane"/> + 4k).</summary>
@@ -200,6 +219,8 @@ public sealed class NormalStream
         public static readonly ulong[] Ki = new ulong[256];
         public static readonly double[] Wi = new double[256];
         public static readonly double[] Fi = new double[256];
+        /// <summary>Wi[i] at 2i and Ki[i]'s bits at 2i + 1, for the fast path's paired loads.</summary>
+        public static readonly double[] WiKi = new double[512];
 
 #pragma warning disable CA1810 // one loop fills three tables together
         static Tables()
@@ -221,6 +242,11 @@ public sealed class NormalStream
                 tn = dn;
                 Fi[i] = Math.Exp(-0.5 * dn * dn);
                 Wi[i] = dn / M;
+            }
+            for (int i = 0; i < 256; i++)
+            {
+                WiKi[2 * i] = Wi[i];
+                WiKi[2 * i + 1] = BitConverter.UInt64BitsToDouble(Ki[i]);
             }
         }
     }
