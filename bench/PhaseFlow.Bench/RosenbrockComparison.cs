@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using PhaseFlow.Ode;
+using static PhaseFlow.Ode.Tests.StiffProblems;
 
 namespace PhaseFlow.Bench;
 
@@ -67,7 +68,7 @@ public static class RosenbrockComparison
         yield return new Case("Van der Pol μ = 1000", vdp, VanDerPolJacobian, rtol => [rtol, rtol], VanDerPolReference.Value,
             "Rodas5P at rtol = atol = 1e-13 (Rodas4 at 1e-13 agrees to " +
             $"{VanDerPolReferenceCheck.Value:E1} relative)");
-        yield return new Case("HIRES", new OdeProblem(Hires, 0, [1, 0, 0, 0, 0, 0, 0, 0.0057], 321.8122), HiresJacobian,
+        yield return new Case("HIRES", new OdeProblem(Hires, 0, HiresStart, HiresEnd), HiresJacobian,
             rtol => Enumerable.Repeat(1e-3 * rtol, 8).ToArray(),
             [
                 0.7371312573325668e-3, 0.1442485726316185e-3, 0.5888729740967575e-4, 0.1175651343283149e-2,
@@ -86,57 +87,4 @@ public static class RosenbrockComparison
         var other = VanDerPolAt(Methods[0].Create);
         return other.Select((y, i) => Math.Abs(y - VanDerPolReference.Value[i]) / Math.Abs(VanDerPolReference.Value[i])).Max();
     });
-
-    private static void Robertson(double t, ReadOnlySpan<double> y, Span<double> dy)
-    {
-        dy[0] = -0.04 * y[0] + 1e4 * y[1] * y[2];
-        dy[1] = 0.04 * y[0] - 1e4 * y[1] * y[2] - 3e7 * y[1] * y[1];
-        dy[2] = 3e7 * y[1] * y[1];
-    }
-
-    private static void RobertsonJacobian(double t, ReadOnlySpan<double> y, MathNet.Numerics.LinearAlgebra.Matrix<double> j)
-    {
-        j[0, 0] = -0.04; j[0, 1] = 1e4 * y[2]; j[0, 2] = 1e4 * y[1];
-        j[1, 0] = 0.04; j[1, 1] = -1e4 * y[2] - 6e7 * y[1]; j[1, 2] = -1e4 * y[1];
-        j[2, 0] = 0; j[2, 1] = 6e7 * y[1]; j[2, 2] = 0;
-    }
-
-    private const double Mu = 1000;
-
-    private static void VanDerPol(double t, ReadOnlySpan<double> y, Span<double> dy)
-    {
-        dy[0] = y[1];
-        dy[1] = Mu * (1 - y[0] * y[0]) * y[1] - y[0];
-    }
-
-    private static void VanDerPolJacobian(double t, ReadOnlySpan<double> y, MathNet.Numerics.LinearAlgebra.Matrix<double> j)
-    {
-        j[0, 0] = 0; j[0, 1] = 1;
-        j[1, 0] = -2 * Mu * y[0] * y[1] - 1; j[1, 1] = Mu * (1 - y[0] * y[0]);
-    }
-
-    private static void Hires(double t, ReadOnlySpan<double> y, Span<double> dy)
-    {
-        dy[0] = -1.71 * y[0] + 0.43 * y[1] + 8.32 * y[2] + 0.0007;
-        dy[1] = 1.71 * y[0] - 8.75 * y[1];
-        dy[2] = -10.03 * y[2] + 0.43 * y[3] + 0.035 * y[4];
-        dy[3] = 8.32 * y[1] + 1.71 * y[2] - 1.12 * y[3];
-        dy[4] = -1.745 * y[4] + 0.43 * y[5] + 0.43 * y[6];
-        dy[5] = -280 * y[5] * y[7] + 0.69 * y[3] + 1.71 * y[4] - 0.43 * y[5] + 0.69 * y[6];
-        dy[6] = 280 * y[5] * y[7] - 1.81 * y[6];
-        dy[7] = -dy[6];
-    }
-
-    private static void HiresJacobian(double t, ReadOnlySpan<double> y, MathNet.Numerics.LinearAlgebra.Matrix<double> j)
-    {
-        j.Clear();
-        j[0, 0] = -1.71; j[0, 1] = 0.43; j[0, 2] = 8.32;
-        j[1, 0] = 1.71; j[1, 1] = -8.75;
-        j[2, 2] = -10.03; j[2, 3] = 0.43; j[2, 4] = 0.035;
-        j[3, 1] = 8.32; j[3, 2] = 1.71; j[3, 3] = -1.12;
-        j[4, 4] = -1.745; j[4, 5] = 0.43; j[4, 6] = 0.43;
-        j[5, 3] = 0.69; j[5, 4] = 1.71; j[5, 5] = -280 * y[7] - 0.43; j[5, 6] = 0.69; j[5, 7] = -280 * y[5];
-        j[6, 5] = 280 * y[7]; j[6, 6] = -1.81; j[6, 7] = 280 * y[5];
-        j[7, 5] = -280 * y[7]; j[7, 6] = 1.81; j[7, 7] = -280 * y[5];
-    }
 }
