@@ -49,19 +49,7 @@ public class NormalStreamTests
     {
         const int n = 2_000_000;
         var z = Draw(1, n);
-        double m1 = 0, m2 = 0, m3 = 0, m4 = 0;
-        foreach (double v in z)
-        {
-            double v2 = v * v;
-            m1 += v;
-            m2 += v2;
-            m3 += v2 * v;
-            m4 += v2 * v2;
-        }
-        Assert.InRange(m1 / n / Math.Sqrt(1.0 / n), -5, 5);
-        Assert.InRange((m2 / n - 1) / Math.Sqrt(2.0 / n), -5, 5);
-        Assert.InRange(m3 / n / Math.Sqrt(15.0 / n), -5, 5);
-        Assert.InRange((m4 / n - 3) / Math.Sqrt(96.0 / n), -5, 5);
+        foreach (double score in NormalSampleStatistics.MomentScores(z)) Assert.InRange(score, -5, 5);
     }
 
     /// <summary>Kolmogorov–Smirnov distance to Φ below the Dvoretzky–Kiefer–Wolfowitz–Massart bound at false-alarm rate
@@ -73,14 +61,8 @@ public class NormalStreamTests
     {
         const int n = 200_000;
         var z = Draw(seed, n);
-        Array.Sort(z);
-        double d = 0;
-        for (int i = 0; i < n; i++)
-        {
-            double f = Normal.CDF(0, 1, z[i]);
-            d = Math.Max(d, Math.Max((i + 1.0) / n - f, f - (double)i / n));
-        }
-        Assert.True(d <= Math.Sqrt(Math.Log(2 / 1e-6) / (2 * n)), $"D = {d}");
+        double d = NormalSampleStatistics.KolmogorovSmirnovDistance(z);
+        Assert.True(d <= NormalSampleStatistics.KolmogorovSmirnovBound(n, 1e-6), $"D = {d}");
     }
 
     /// <summary>The ziggurat's tail (beyond r = 3.654) and its wedges: the counts beyond several levels against the binomial
@@ -111,9 +93,9 @@ public class NormalStreamTests
         var x = Draw(a, n + 1);
         var y = Draw(b, n);
         double bound = 5 / Math.Sqrt(n);
-        Assert.InRange(Correlation(x.AsSpan(0, n), y, v => v), -bound, bound);
-        Assert.InRange(Correlation(x.AsSpan(0, n), y, v => v * v), -bound, bound);
-        Assert.InRange(Correlation(x.AsSpan(0, n), x.AsSpan(1, n), v => v), -bound, bound);
+        Assert.InRange(NormalSampleStatistics.Correlation(x.AsSpan(0, n), y, false), -bound, bound);
+        Assert.InRange(NormalSampleStatistics.Correlation(x.AsSpan(0, n), y, true), -bound, bound);
+        Assert.InRange(NormalSampleStatistics.Correlation(x.AsSpan(0, n), x.AsSpan(1, n), false), -bound, bound);
     }
 
     private static double[] Draw(long seed, int n)
@@ -121,21 +103,5 @@ public class NormalStreamTests
         var z = new double[n];
         new NormalStream(seed).Fill(z);
         return z;
-    }
-
-    private static double Correlation(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Func<double, double> map)
-    {
-        double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-        for (int i = 0; i < x.Length; i++)
-        {
-            double a = map(x[i]), b = map(y[i]);
-            sx += a;
-            sy += b;
-            sxx += a * a;
-            syy += b * b;
-            sxy += a * b;
-        }
-        int n = x.Length;
-        return (sxy - sx * sy / n) / Math.Sqrt((sxx - sx * sx / n) * (syy - sy * sy / n));
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using MathNet.Numerics.Distributions;
 using PhaseFlow.Foundation;
 
 namespace PhaseFlow.Experiments.Validation;
@@ -17,37 +16,18 @@ internal static class GeneratorChecks
     {
         int n = full ? 10_000_000 : 1_000_000, nKs = full ? 2_000_000 : 200_000;
         var z = Draw(SgdSeed, n);
-        double m1 = 0, m2 = 0, m3 = 0, m4 = 0;
-        foreach (double v in z)
-        {
-            double v2 = v * v;
-            m1 += v;
-            m2 += v2;
-            m3 += v2 * v;
-            m4 += v2 * v2;
-        }
-        double[] scores =
-        [
-            m1 / n / Math.Sqrt(1.0 / n), (m2 / n - 1) / Math.Sqrt(2.0 / n), m3 / n / Math.Sqrt(15.0 / n), (m4 / n - 3) / Math.Sqrt(96.0 / n),
-        ];
+        double[] scores = NormalSampleStatistics.MomentScores(z);
         var moments = new ValidationResult("normal generator (xoshiro256** + ziggurat): moments vs N(0, 1)", scores.Max(Math.Abs), 5,
             Invariant($"seed {SgdSeed}, n = {n:N0}; z-scores of E z, E z², E z³, E z⁴ against 0, 1, 0, 3 with standard errors √(1, 2, 15, 96)/√n: ") +
             string.Join(", ", scores.Select(s => s.ToString("F2", CultureInfo.InvariantCulture))) + "; tolerance 5");
 
-        var sorted = z.AsSpan(0, nKs).ToArray();
-        Array.Sort(sorted);
-        double d = 0;
-        for (int i = 0; i < nKs; i++)
-        {
-            double f = Normal.CDF(0, 1, sorted[i]);
-            d = Math.Max(d, Math.Max((i + 1.0) / nKs - f, f - (double)i / nKs));
-        }
-        var ks = new ValidationResult("normal generator: Kolmogorov–Smirnov distance to Φ", d, Math.Sqrt(Math.Log(2 / FalseAlarm) / (2 * nKs)),
+        double d = NormalSampleStatistics.KolmogorovSmirnovDistance(z.AsSpan(0, nKs));
+        var ks = new ValidationResult("normal generator: Kolmogorov–Smirnov distance to Φ", d, NormalSampleStatistics.KolmogorovSmirnovBound(nKs, FalseAlarm),
             Invariant($"seed {SgdSeed}, n = {nKs:N0}; tolerance the Dvoretzky–Kiefer–Wolfowitz–Massart bound √(ln(2/α)/(2n)), α = {FalseAlarm:G1} (√n·D = {Math.Sqrt(nKs) * d:F3})"));
 
         var next = Draw(SgdSeed + 1, n);
-        double worst = Math.Max(Math.Abs(Correlation(z, next, false)), Math.Max(Math.Abs(Correlation(z, next, true)),
-            Math.Abs(Correlation(z.AsSpan(0, n - 1), z.AsSpan(1, n - 1), false))));
+        double worst = Math.Max(Math.Abs(NormalSampleStatistics.Correlation(z, next, false)), Math.Max(Math.Abs(NormalSampleStatistics.Correlation(z, next, true)),
+            Math.Abs(NormalSampleStatistics.Correlation(z.AsSpan(0, n - 1), z.AsSpan(1, n - 1), false))));
         var streams = new ValidationResult("normal generator: correlation between streams of seeds s and s + 1", worst, 5 / Math.Sqrt(n),
             Invariant($"seeds {SgdSeed}, {SgdSeed + 1}, n = {n:N0}; largest |correlation| of the draws, of their squares, and of one stream with itself one draw later; tolerance 5/√n (5 standard errors under independence)"));
         return [moments, ks, streams];
@@ -61,22 +41,6 @@ internal static class GeneratorChecks
         var z = new double[n];
         new NormalStream(seed).Fill(z);
         return z;
-    }
-
-    private static double Correlation(ReadOnlySpan<double> x, ReadOnlySpan<double> y, bool squares)
-    {
-        double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-        for (int i = 0; i < x.Length; i++)
-        {
-            double a = squares ? x[i] * x[i] : x[i], b = squares ? y[i] * y[i] : y[i];
-            sx += a;
-            sy += b;
-            sxx += a * a;
-            syy += b * b;
-            sxy += a * b;
-        }
-        int n = x.Length;
-        return (sxy - sx * sy / n) / Math.Sqrt((sxx - sx * sx / n) * (syy - sy * sy / n));
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
