@@ -87,27 +87,7 @@ public static class ModelValidation
             int d = 20, n = full ? 4_000_000 : 400_000;
             var model = Model(d, 1.5, 11);
             var w = Start(d, 12);
-            var sqrtLambda = model.Lambda.ToArray().Select(Math.Sqrt).ToArray();
-            var random = SeededRandom.Create(Seed(13));
-            var z = new double[d + 1];
-            Func<double, double> f = loss.Student.Value, g = loss.Teacher.Value;
-            double mean = 0, m2 = 0;
-            for (int k = 1; k <= n; k++)
-            {
-                SeededRandom.FillStandardNormal(random, z);
-                double xw = 0, xt = 0;
-                for (int i = 0; i < d; i++)
-                {
-                    double x = sqrtLambda[i] * z[i];
-                    xw += x * w[i];
-                    xt += x * model.Teacher[i];
-                }
-                double r = f(xw) - g(xt) - loss.Noise * z[d], v = r * r;
-                double delta = v - mean;
-                mean += delta / k;
-                m2 += delta * (v - mean);
-            }
-            double se = Math.Sqrt(m2 / (n - 1) / n);
+            var (mean, se) = ValidationSuite.MonteCarloLoss(model, w, loss.Student.Value, loss.Teacher.Value, loss.Noise, Seed(13), n);
             return new ValidationResult("loss vs Monte Carlo", Math.Abs(mean - model.Loss(w)), 4 * se,
                 $"power law a = 1.5, d = {d}, {Setting}, N = {n}; P(s, u, s*) + σ² by {loss.Method}; tolerance 4 standard errors");
         }

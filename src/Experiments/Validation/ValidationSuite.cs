@@ -152,9 +152,21 @@ public static class ValidationSuite
         int d = 20, n = full ? 4_000_000 : 400_000;
         var model = PowerLawModel(d, 1.5, 11);
         var w = Initialization.Sphere(d, 12);
+        var (mean, se) = MonteCarloLoss(model, w, x => x * x, x => x * x, null, 13, n);
+        return new ValidationResult("loss vs Monte Carlo", Math.Abs(mean - model.Loss(w)), 4 * se,
+            $"power law a = 1.5, d = {d}, N = {n}; tolerance 4 standard errors");
+    }
+
+    /// <summary>Mean of (f(xᵀw) − g(xᵀw*) − σξ)² over <paramref name="n"/> samples x ~ N(0, Q) from
+    /// <paramref name="seed"/>, and its standard error. With <paramref name="noise"/> null no ξ is drawn (d normals a sample
+    /// instead of d + 1).</summary>
+    internal static (double Mean, double StandardError) MonteCarloLoss(PhaseRetrievalModel model, double[] w, Func<double, double> f,
+        Func<double, double> g, double? noise, int seed, int n)
+    {
+        int d = model.Dimension;
         var sqrtLambda = model.Lambda.ToArray().Select(Math.Sqrt).ToArray();
-        var random = SeededRandom.Create(13);
-        var z = new double[d];
+        var random = SeededRandom.Create(seed);
+        var z = new double[noise is null ? d : d + 1];
         double mean = 0, m2 = 0;
         for (int k = 1; k <= n; k++)
         {
@@ -166,14 +178,12 @@ public static class ValidationSuite
                 xw += x * w[i];
                 xt += x * model.Teacher[i];
             }
-            double v = (xw * xw - xt * xt) * (xw * xw - xt * xt);
+            double r = noise is { } sigma ? f(xw) - g(xt) - sigma * z[d] : f(xw) - g(xt), v = r * r;
             double delta = v - mean;
             mean += delta / k;
             m2 += delta * (v - mean);
         }
-        double se = Math.Sqrt(m2 / (n - 1) / n);
-        return new ValidationResult("loss vs Monte Carlo", Math.Abs(mean - model.Loss(w)), 4 * se,
-            $"power law a = 1.5, d = {d}, N = {n}; tolerance 4 standard errors");
+        return (mean, Math.Sqrt(m2 / (n - 1) / n));
     }
 
     /// <summary>Average of SGD's own single-sample gradients against ∇L; tolerance 4·√(Σ SE_i²) on the Euclidean error.</summary>
